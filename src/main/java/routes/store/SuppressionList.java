@@ -1,0 +1,106 @@
+package routes.store;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import routes.aws.AwsProperties;
+import routes.aws.Tables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/** The addresses never to mail again (suppressions table, keyed by the lower-cased address). */
+@Component
+public class SuppressionList {
+
+    /** Why an address is suppressed (DESIGN §3). */
+    public enum Reason { HARD_BOUNCE, COMPLAINT, UNSUBSCRIBE, SOFT_BOUNCE_LIMIT, MANUAL }
+
+    public record Suppression(String email, Reason reason, String detail, String sourceMessageId, String createdAt) {}
+
+    private static final int BATCH_GET_LIMIT = 100;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public SuppressionList(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = aws.table(Tables.SUPPRESSIONS);
+        this.clock = clock;
+    }
+
+    /** Adds the address unless it is already listed; the first reason recorded is kept. Returns whether it was added. */
+    public boolean suppress(String email, Reason reason, String detail, String sourceMessageId) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("email", Items.s(normalise(email)));
+        item.put("reason", Items.s(reason.name()));
+        item.put("createdAt", Items.s(clock.instant().toString()));
+        if (detail != null) {
+            item.put("detail", Items.s(detail));
+        }
+        if (sourceMessageId != null) {
+            item.put("sourceMessageId", Items.s(sourceMessageId));
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(email)"));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyListed) {
+            return false;
+        }
+    }
+
+    public Optional<Suppression> find(String email) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of("email", Items.s(normalise(email)))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toSuppression(item));
+    }
+
+    /** The suppressed ones among {@code emails}, lower-cased, in one BatchGetItem per 100 addresses. */
+    public Set<String> suppressedAmong(Collection<String> emails) {
+        List<String> distinct = emails.stream().map(SuppressionList::normalise).distinct().toList();
+        Set<String> suppressed = new HashSet<>();
+        for (int from = 0; from < distinct.size(); from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            distinct.subList(from, Math.min(from + BATCH_GET_LIMIT, distinct.size()))
+                    .forEach(email -> keys.add(Map.of("email", Items.s(email))));
+            Map<String, KeysAndAttributes> request = Map.of(table,
+                    KeysAndAttributes.builder().keys(keys).projectionExpression("email").build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> pending = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(pending));
+                response.responses().getOrDefault(table, List.of())
+                        .forEach(item -> suppressed.add(Items.string(item, "email")));
+                request = response.unprocessedKeys();
+            }
+        }
+        return suppressed;
+    }
+
+    public boolean remove(String email) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table)
+                .key(Map.of("email", Items.s(normalise(email))))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        return old != null && !old.isEmpty();
+    }
+
+    public static String normalise(String email) {
+        return email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Suppression toSuppression(Map<String, AttributeValue> item) {
+        return new Suppression(Items.string(item, "email"), Reason.valueOf(Items.string(item, "reason")),
+                Items.string(item, "detail"), Items.string(item, "sourceMessageId"), Items.string(item, "createdAt"));
+    }
+}

@@ -29,6 +29,10 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.aws.region", LocalAws.REGION);
         properties.put("mailroutes.aws.provision", "true");
         properties.put("mailroutes.local-aws.outbox-path", aws.outbox().toString());
+        // The emulators log every request at INFO; only their problems matter here.
+        properties.put("logging.level.com.amazonaws.services.dynamodbv2", "WARN");
+        properties.put("logging.level.org.elasticmq", "WARN");
+        properties.put("logging.level.org.gaul.s3proxy", "WARN");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
     }
 }

@@ -29,6 +29,14 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.aws.region", LocalAws.REGION);
         properties.put("mailroutes.aws.provision", "true");
         properties.put("mailroutes.local-aws.outbox-path", aws.outbox().toString());
+        // Test peers (webhook subscribers) listen on loopback; fast retries keep the suite quick.
+        properties.put("mailroutes.webhooks.allow-private-targets", "true");
+        properties.put("mailroutes.webhooks.retry.initial-delay-ms", "50");
+        properties.put("mailroutes.webhooks.retry.durable-delay-seconds", "1");
+        properties.put("mailroutes.webhooks.retry.give-up-after-seconds", "3");
+        properties.put("mailroutes.webhooks.circuit.minimum-number-of-calls", "4");
+        properties.put("mailroutes.webhooks.circuit.sliding-window-size", "4");
+        properties.put("mailroutes.webhooks.circuit.wait-duration-in-open-state", "30");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
     }
 }

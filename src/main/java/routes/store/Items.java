@@ -56,7 +56,13 @@ final class Items {
             return null;
         }
         Map<String, AttributeValue> key = new HashMap<>();
-        for (String pair : new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("&")) {
+        String text;
+        try {
+            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            throw new IllegalArgumentException("malformed cursor");
+        }
+        for (String pair : text.split("&")) {
             String[] parts = pair.split("=", 2);
             if (parts.length != 2) {
                 throw new IllegalArgumentException("malformed cursor");

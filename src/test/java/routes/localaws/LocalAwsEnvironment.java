@@ -37,6 +37,9 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.webhooks.circuit.minimum-number-of-calls", "4");
         properties.put("mailroutes.webhooks.circuit.sliding-window-size", "4");
         properties.put("mailroutes.webhooks.circuit.wait-duration-in-open-state", "30");
+        // The API key local-dev-key (as in application-local.yaml) and an unsubscribe secret.
+        properties.put("mailroutes.api.key-hashes[0]", "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c");
+        properties.put("mailroutes.unsubscribe.secret", "test-unsubscribe-secret");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
     }
 }

@@ -15,10 +15,10 @@ import java.util.concurrent.Executors;
  * A webhook subscriber on loopback (a test peer, not a mock): every path answers from its script of
  * status codes, the last one repeating, and records what it received.
  */
-final class WebhookPeer implements AutoCloseable {
+public final class WebhookPeer implements AutoCloseable {
 
-    record Received(String path, Map<String, List<String>> headers, String body, int answered) {
-        String header(String name) {
+    public record Received(String path, Map<String, List<String>> headers, String body, int answered) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
@@ -28,7 +28,7 @@ final class WebhookPeer implements AutoCloseable {
     private final Map<String, List<Integer>> scripts = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    WebhookPeer() {
+    public WebhookPeer() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -47,12 +47,12 @@ final class WebhookPeer implements AutoCloseable {
     }
 
     /** The URL of {@code path}, answering {@code statuses} in turn (the last one forever). */
-    String script(String path, Integer... statuses) {
+    public String script(String path, Integer... statuses) {
         scripts.put(path, new CopyOnWriteArrayList<>(statuses));
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    List<Received> received(String path) {
+    public List<Received> received(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 

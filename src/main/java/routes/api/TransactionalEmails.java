@@ -68,7 +68,7 @@ public class TransactionalEmails {
         if (existing.isPresent()) {
             return repeat(existing.get(), emailId, requestHash, request);
         }
-        String contentKey = "transactional/" + emailId + ".json";
+        String contentKey = contentKey(emailId);
         s3.putObject(b -> b.bucket(aws.bucket()).key(contentKey).contentType("application/json"), RequestBody.fromString(body));
         Map<String, AttributeValue> extra = new HashMap<>();
         extra.put("kind", AttributeValue.fromS("transactional"));
@@ -88,6 +88,11 @@ public class TransactionalEmails {
         return chunk(emailId, request, contentKey);
     }
 
+    /** Where the full request of a transactional email is kept. */
+    public static String contentKey(String emailId) {
+        return "transactional/" + emailId + ".json";
+    }
+
     public ApiReply accepted(Exchange exchange) {
         return ApiReply.json(202, Map.of("success", true, "emailId", exchange.getProperty(EMAIL_ID, String.class),
                 "status", MessageStatus.QUEUED.name()));
@@ -99,7 +104,7 @@ public class TransactionalEmails {
             throw ApiProblem.conflict("Idempotency-Key was already used with a different request");
         }
         return existing.entry().status() == MessageStatus.QUEUED
-                ? chunk(emailId, request, "transactional/" + emailId + ".json") : null;
+                ? chunk(emailId, request, contentKey(emailId)) : null;
     }
 
     private static SendChunk chunk(String emailId, EmailRequest request, String contentKey) {

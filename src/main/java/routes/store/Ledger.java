@@ -188,11 +188,11 @@ public class Ledger {
     /**
      * GDPR erasure: every row of {@code email} gets {@code pseudonym} as recipient and loses its
      * metadata; its events are rewritten without the address (the event key holds it, so they are
-     * re-keyed). Returns the number of ledger rows anonymised.
+     * re-keyed). Returns the ids of the rows anonymised.
      */
-    public int eraseRecipient(String email, String pseudonym) {
+    public List<String> eraseRecipient(String email, String pseudonym) {
         String address = SuppressionList.normalise(email);
-        int erased = 0;
+        List<String> erased = new ArrayList<>();
         String cursor = null;
         do {
             Page<Entry> rows = byRecipient(address, null, 100, cursor);
@@ -201,7 +201,7 @@ public class Ledger {
                         .updateExpression("SET recipient = :p, updatedAt = :now REMOVE metadata")
                         .expressionAttributeValues(Map.of(":p", Items.s(pseudonym), ":now", Items.s(clock.instant().toString()))));
                 eraseEvents(row.messageId(), address, pseudonym);
-                erased++;
+                erased.add(row.messageId());
             }
             cursor = rows.next();
         } while (cursor != null);

@@ -107,7 +107,8 @@ public class SuppressionList {
     }
 
     private static Suppression toSuppression(Map<String, AttributeValue> item) {
-        return new Suppression(Items.string(item, "email"), Reason.valueOf(Items.string(item, "reason")),
+        String reason = Items.string(item, "reason");
+        return new Suppression(Items.string(item, "email"), reason == null ? null : Reason.valueOf(reason),
                 Items.string(item, "detail"), Items.string(item, "sourceMessageId"), Items.string(item, "createdAt"));
     }
 

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +21,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class WebhookFailures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookFailures.class);
 
     public static final String ATTEMPTS = "attempts";
     public static final String GIVE_UP = "webhookGiveUp";
@@ -70,6 +74,9 @@ public class WebhookFailures {
         message.setHeader("lastStatus", httpFailure(caught).map(http -> Integer.toString(http.getStatusCode())).orElse("none"));
         Throwable cause = rootCause(caught);
         message.setHeader("lastError", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        LOG.warn("Webhook event {} for subscriber {} dead-lettered after {} durable attempts (last status {}, {})",
+                delivery.eventId(), delivery.subscriberId(), attempts, message.getHeader("lastStatus"),
+                cause == null ? "unknown" : cause.getClass().getSimpleName());
     }
 
     /** The circuit breaker wraps what the call threw; the HTTP failure may sit anywhere in the chain. */

@@ -50,9 +50,14 @@ public class WebhookSubscribers {
 
     /** The subscriber id a campaign callback URL is delivered under. */
     public static String callbackIdFor(String url) {
-        String host = Optional.ofNullable(URI.create(url).getHost()).orElse("unknown");
-        int port = URI.create(url).getPort();
-        return CALLBACK_PREFIX + (host + (port < 0 ? "" : "-" + port)).replaceAll("[^A-Za-z0-9-]", "-");
+        try {
+            URI uri = URI.create(url);
+            String host = Optional.ofNullable(uri.getHost()).orElse("unknown");
+            return CALLBACK_PREFIX + (host + (uri.getPort() < 0 ? "" : "-" + uri.getPort())).replaceAll("[^A-Za-z0-9-]", "-");
+        } catch (IllegalArgumentException malformed) {
+            // Delivered anyway, so the guard refuses it and the DLQ shows the campaign's bad URL.
+            return CALLBACK_PREFIX + "invalid";
+        }
     }
 
     /** Where a delivery goes now: a configured subscriber's current URL, a callback's own URL; empty if gone or disabled. */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -116,6 +115,11 @@ class ApiTest {
         assertInvalid(call(HttpMethod.GET, "/api/v1/emails?campaignId=x&limit=0", null, KEY), "limit", null);
         assertInvalid(call(HttpMethod.GET, "/api/v1/emails?campaignId=x&cursor=!!", null, KEY), "cursor", "cursor");
         assertInvalid(call(HttpMethod.GET, "/api/v1/campaigns?status=SLEEPING", null, KEY), "status", null);
+        assertInvalid(call(HttpMethod.GET, "/api/v1/suppressions?limit=1000", null, KEY), "limit", null);
+        assertInvalid(call(HttpMethod.DELETE, "/api/v1/recipients/not-an-address", null, KEY), "email", "email");
+        assertInvalid(call(HttpMethod.DELETE, "/api/v1/suppressions/not-an-address", null, KEY), "email", "email");
+        assertInvalid(call(HttpMethod.POST, "/api/v1/suppressions", "[1]", KEY), "body", "object");
+        assertInvalid(call(HttpMethod.POST, "/api/v1/webhooks/no_such!/replay", null, KEY), "subscriberId", null);
         assertThat(call(HttpMethod.GET, "/api/v1/emails/" + UUID.randomUUID(), null, KEY).getStatusCode().value()).isEqualTo(404);
         assertThat(call(HttpMethod.GET, "/api/v1/campaigns/" + unique("none"), null, KEY).getStatusCode().value()).isEqualTo(404);
     }
@@ -182,6 +186,7 @@ class ApiTest {
                     .map(Object::toString).filter(item -> item.toLowerCase().contains(address))).as(table).isEmpty();
         }
         assertThat(suppressions.find(SuppressionList.pseudonym(address))).isPresent();
+        assertThat(s3.listObjectsV2(b -> b.bucket(aws.bucket()).prefix("transactional/" + emailId)).contents()).isEmpty();
         assertThat(json.readTree(call(HttpMethod.GET, "/api/v1/emails/" + emailId, null, KEY).getBody())
                 .path("events").get(0).path("type").asText()).isEqualTo("Delivery");
     }
@@ -208,7 +213,9 @@ class ApiTest {
         List<String> emails = new java.util.ArrayList<>();
         String next = null;
         do {
-            JsonNode page = json.readTree(call(HttpMethod.GET, path + (next == null ? "" : "&cursor=" + next), null, KEY).getBody());
+            ResponseEntity<String> response = call(HttpMethod.GET, path + (next == null ? "" : "&cursor=" + next), null, KEY);
+            assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(200);
+            JsonNode page = json.readTree(response.getBody());
             page.path("items").forEach(item -> emails.add(item.path("email").asText()));
             next = page.path("next").isNull() || page.path("next").isMissingNode() ? null : page.path("next").asText();
         } while (next != null);
@@ -253,9 +260,5 @@ class ApiTest {
 
     private static String unique(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes());
     }
 }

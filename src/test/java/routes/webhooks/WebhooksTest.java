@@ -14,9 +14,15 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
@@ -34,7 +40,7 @@ class WebhooksTest {
     static final WebhookPeer PEER = new WebhookPeer();
 
     @Autowired WebhookSubscribers subscribers;
-    @Autowired WebhookReplay replay;
+    @Autowired TestRestTemplate http;
     @Autowired SqsClient sqs;
     @Autowired DynamoDbClient dynamo;
     @Autowired AwsProperties aws;
@@ -61,7 +67,7 @@ class WebhooksTest {
         assertThat(delivery.header("webhook-signature").split(" ")).containsExactlyInAnyOrder(
                 "v1," + hmac(Base64.getDecoder().decode(oldSecret.substring(6)), signed),
                 "v1," + hmac(newSecret.getBytes(StandardCharsets.UTF_8), signed));
-        assertThat(Long.parseLong(delivery.header("webhook-timestamp"))).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        assertThat(Long.parseLong(delivery.header("webhook-timestamp"))).isCloseTo(Instant.now().getEpochSecond(), Offset.offset(60L));
         assertThat(delivery.header("content-type")).startsWith("application/json");
         assertThat(delivery.headers().keySet()).noneMatch(h -> h.toLowerCase().startsWith("camel"));
     }
@@ -98,7 +104,7 @@ class WebhooksTest {
 
         PEER.script(path, 200);
         AtomicInteger replayed = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(20)).until(() -> replayed.addAndGet(replay.replay(subscriberId)) == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> replayed.addAndGet(replayThroughTheApi(subscriberId)) == 1);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> PEER.received(path).size() == 2);
         assertThat(PEER.received(path).get(1).answered()).isEqualTo(200);
@@ -134,6 +140,15 @@ class WebhooksTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> PEER.received("/" + campaign).size() == 1);
         assertThat(json.readTree(PEER.received("/" + campaign).get(0).body()).at("/detail/delivered").asInt()).isEqualTo(950);
+    }
+
+    private int replayThroughTheApi(String subscriberId) throws Exception {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("X-API-Key", "local-dev-key");
+        ResponseEntity<String> response = http.exchange("/api/v1/webhooks/" + subscriberId + "/replay", HttpMethod.POST,
+                new HttpEntity<>(null, headers), String.class);
+        assertThat(response.getStatusCode().value()).isEqualTo(202);
+        return json.readTree(response.getBody()).path("replayed").asInt();
     }
 
     private String subscribe(String campaign, String url, List<String> secrets) {

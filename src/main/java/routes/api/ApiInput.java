@@ -66,11 +66,14 @@ final class ApiInput {
         }
     }
 
-    /** Runs a paged store query, turning a malformed cursor into a 400. */
-    static <T> T paged(Supplier<T> query) {
+    /** Runs a paged store query, turning a malformed cursor (the store's IllegalArgumentException) into a 400. */
+    static <T> T paged(String cursor, Supplier<T> query) {
         try {
             return query.get();
         } catch (IllegalArgumentException malformed) {
+            if (cursor == null || cursor.isBlank()) {
+                throw malformed;
+            }
             throw ApiProblem.invalid("cursor", "cursor", "cursor is not one this API returned");
         }
     }

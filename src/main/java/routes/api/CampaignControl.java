@@ -34,7 +34,7 @@ public class CampaignControl {
     public ApiReply list(@Header("status") String status, @Header("limit") String limit, @Header("cursor") String cursor) {
         CampaignStatus wanted = ApiInput.oneOf("status", status, CampaignStatus.class);
         int size = ApiInput.limit(limit, api.maxPageSize());
-        Page<Campaigns.Campaign> page = ApiInput.paged(() -> campaigns.list(wanted, size, cursor));
+        Page<Campaigns.Campaign> page = ApiInput.paged(cursor, () -> campaigns.list(wanted, size, cursor));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(CampaignControl::view).toList());
         body.put("next", page.next());

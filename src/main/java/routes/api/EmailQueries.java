@@ -39,12 +39,12 @@ public class EmailQueries {
         Page<Ledger.Entry> page;
         if (recipient != null && !recipient.isBlank()) {
             String address = ApiInput.address("recipient", recipient);
-            page = ApiInput.paged(() -> ledger.byRecipient(address, wanted, size, cursor));
+            page = ApiInput.paged(cursor, () -> ledger.byRecipient(address, wanted, size, cursor));
             if (campaignId != null && !campaignId.isBlank()) {
                 page = new Page<>(page.items().stream().filter(e -> campaignId.equals(e.campaignId())).toList(), page.next());
             }
         } else if (campaignId != null && !campaignId.isBlank()) {
-            page = ApiInput.paged(() -> ledger.byCampaign(campaignId, wanted, size, cursor));
+            page = ApiInput.paged(cursor, () -> ledger.byCampaign(campaignId, wanted, size, cursor));
         } else {
             throw ApiProblem.invalid("recipient", "recipient or campaignId required",
                     "Give recipient or campaignId (status alone would scan the whole ledger)");

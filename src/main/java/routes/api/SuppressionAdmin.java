@@ -29,7 +29,7 @@ public class SuppressionAdmin {
 
     public ApiReply list(@Header("limit") String limit, @Header("cursor") String cursor) {
         int size = ApiInput.limit(limit, api.maxPageSize());
-        Page<SuppressionList.Suppression> page = ApiInput.paged(() -> suppressions.list(size, cursor));
+        Page<SuppressionList.Suppression> page = ApiInput.paged(cursor, () -> suppressions.list(size, cursor));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items());
         body.put("next", page.next());

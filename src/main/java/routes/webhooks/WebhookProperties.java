@@ -3,6 +3,7 @@ package routes.webhooks;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
@@ -33,7 +34,7 @@ public record WebhookProperties(
     public record Subscriber(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9-]+", message = "letters, digits and '-' only") String id,
             @NotBlank String url,
-            @NotNull @DefaultValue List<String> secrets,
+            @NotEmpty List<String> secrets,
             @NotNull @DefaultValue List<String> eventTypes,
             @NotNull @DefaultValue List<String> campaigns,
             @DefaultValue("true") boolean enabled) {}

@@ -33,6 +33,9 @@ public class WebhookSubscribers {
             throw new IllegalArgumentException("subscriber id '" + subscriber.id()
                     + "' must be letters, digits and '-' and not start with '" + CALLBACK_PREFIX + "'");
         }
+        if (subscriber.secrets() == null || subscriber.secrets().isEmpty()) {
+            throw new IllegalArgumentException("subscriber " + subscriber.id() + " needs at least one secret");
+        }
         subscribers.put(subscriber.id(), subscriber);
     }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
@@ -13,6 +14,8 @@ import routes.model.CampaignStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** The campaigns table: status transitions guarded by condition, counters added atomically. */
 @Component
@@ -84,5 +87,45 @@ public class Campaigns {
 
     static Map<String, AttributeValue> key(String campaignId) {
         return Map.of("campaignId", Items.s(campaignId));
+    }
+
+    /**
+     * A campaign as the API and the webhooks read it.
+     *
+     * @param counts every {@code <name>Count} attribute, keyed by {@code <name>}
+     */
+    public record Campaign(String campaignId, String name, CampaignStatus status, String sendAt, String callbackUrl,
+                           Map<String, Long> counts, String createdAt, String updatedAt) {}
+
+    public Optional<Campaign> find(String campaignId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(campaignId))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toCampaign(item));
+    }
+
+    /** Campaigns, all (a scan) or of one status (the {@code status-sendAt} index, by send time). */
+    public Page<Campaign> list(CampaignStatus status, int limit, String cursor) {
+        Map<String, AttributeValue> start = Items.startKey(cursor);
+        if (status == null) {
+            ScanResponse page = dynamo.scan(b -> b.tableName(table).limit(limit).exclusiveStartKey(start));
+            return new Page<>(page.items().stream().map(Campaigns::toCampaign).toList(), Items.cursor(page.lastEvaluatedKey()));
+        }
+        QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(Tables.CAMPAIGNS_BY_STATUS).limit(limit)
+                .exclusiveStartKey(start).keyConditionExpression("#s = :s")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":s", Items.s(status.name()))));
+        return new Page<>(page.items().stream().map(Campaigns::toCampaign).toList(), Items.cursor(page.lastEvaluatedKey()));
+    }
+
+    private static Campaign toCampaign(Map<String, AttributeValue> item) {
+        Map<String, Long> counts = new TreeMap<>();
+        item.forEach((name, value) -> {
+            if (name.endsWith("Count") && value.n() != null) {
+                counts.put(name.substring(0, name.length() - "Count".length()), Long.parseLong(value.n()));
+            }
+        });
+        String status = Items.string(item, "status");
+        return new Campaign(Items.string(item, "campaignId"), Items.string(item, "name"),
+                status == null ? null : CampaignStatus.valueOf(status), Items.string(item, "sendAt"),
+                Items.string(item, "callbackUrl"), counts, Items.string(item, "createdAt"), Items.string(item, "updatedAt"));
     }
 }

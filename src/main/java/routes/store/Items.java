@@ -1,6 +1,11 @@
 package routes.store;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -31,5 +36,39 @@ final class Items {
 
     static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
+    }
+
+    /** An opaque page cursor for a LastEvaluatedKey (every key attribute of our tables is a string). */
+    static String cursor(Map<String, AttributeValue> lastKey) {
+        if (lastKey == null || lastKey.isEmpty()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        lastKey.forEach((name, value) -> text.append(text.isEmpty() ? "" : "&")
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(value.s(), StandardCharsets.UTF_8)));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The ExclusiveStartKey of a cursor; null for none. Throws IllegalArgumentException for a malformed cursor. */
+    static Map<String, AttributeValue> startKey(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        Map<String, AttributeValue> key = new HashMap<>();
+        String text;
+        try {
+            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            throw new IllegalArgumentException("malformed cursor");
+        }
+        for (String pair : text.split("&")) {
+            String[] parts = pair.split("=", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("malformed cursor");
+            }
+            key.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), s(URLDecoder.decode(parts[1], StandardCharsets.UTF_8)));
+        }
+        return key;
     }
 }

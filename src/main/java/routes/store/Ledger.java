@@ -1,10 +1,15 @@
 package routes.store;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
@@ -12,6 +17,8 @@ import routes.model.MessageStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The per-recipient ledger (messages table): one row per recipient send, whose status only ever
@@ -26,11 +33,13 @@ public class Ledger {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final String events;
     private final Clock clock;
 
     public Ledger(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
         this.dynamo = dynamo;
         this.table = aws.table(Tables.MESSAGES);
+        this.events = aws.table(Tables.EVENTS);
         this.clock = clock;
     }
 
@@ -88,5 +97,144 @@ public class Ledger {
                 Items.string(item, "recipient"), MessageStatus.valueOf(Items.string(item, "status")),
                 Items.string(item, "sesMessageId"), Items.number(item, "attempts"), Items.string(item, "lastError"),
                 Items.string(item, "segment"), Items.string(item, "createdAt"));
+    }
+
+    /** A ledger row with what the API shows besides the entry: the subject and the caller's metadata. */
+    public record Details(Entry entry, String subject, Map<String, String> metadata, String updatedAt, String requestHash) {}
+
+    /** One entry of a message's event log (events table); {@code attributes} holds every other string attribute. */
+    public record Event(String type, String occurredAt, Map<String, String> attributes) {}
+
+    /**
+     * Creates a QUEUED row for a message that has none yet (transactional sends); false if the id
+     * exists already (an idempotent repeat).
+     */
+    public boolean queue(String messageId, String recipient, Map<String, AttributeValue> extra) {
+        String now = clock.instant().toString();
+        Map<String, AttributeValue> item = new HashMap<>(extra);
+        item.put("messageId", Items.s(messageId));
+        item.put("recipient", Items.s(recipient));
+        item.put("status", Items.s(MessageStatus.QUEUED.name()));
+        item.put("statusRank", Items.n(MessageStatus.QUEUED.rank()));
+        item.put("attempts", Items.n(0));
+        item.put("createdAt", Items.s(now));
+        item.put("queuedAt", Items.s(now));
+        item.put("updatedAt", Items.s(now));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(messageId)"));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    public Optional<Details> details(String messageId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(messageId)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> metadata = new TreeMap<>();
+        AttributeValue stored = item.get("metadata");
+        if (stored != null && stored.hasM()) {
+            stored.m().forEach((name, value) -> metadata.put(name, value.s()));
+        }
+        return Optional.of(new Details(toEntry(item), Items.string(item, "subject"), metadata,
+                Items.string(item, "updatedAt"), Items.string(item, "requestHash")));
+    }
+
+    /** A campaign's rows, optionally of one status (index {@code campaignId-status}). */
+    public Page<Entry> byCampaign(String campaignId, MessageStatus status, int limit, String cursor) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Tables.MESSAGES_BY_CAMPAIGN)
+                .limit(limit).exclusiveStartKey(Items.startKey(cursor));
+        if (status == null) {
+            query.keyConditionExpression("campaignId = :c").expressionAttributeValues(Map.of(":c", Items.s(campaignId)));
+        } else {
+            query.keyConditionExpression("campaignId = :c AND #s = :s").expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":c", Items.s(campaignId), ":s", Items.s(status.name())));
+        }
+        return page(dynamo.query(query.build()));
+    }
+
+    /** A recipient's rows, newest first (index {@code recipient-createdAt}), optionally of one status. */
+    public Page<Entry> byRecipient(String recipient, MessageStatus status, int limit, String cursor) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Tables.MESSAGES_BY_RECIPIENT)
+                .limit(limit).exclusiveStartKey(Items.startKey(cursor)).scanIndexForward(false)
+                .keyConditionExpression("recipient = :r");
+        if (status == null) {
+            query.expressionAttributeValues(Map.of(":r", Items.s(SuppressionList.normalise(recipient))));
+        } else {
+            query.filterExpression("#s = :s").expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":r", Items.s(SuppressionList.normalise(recipient)), ":s", Items.s(status.name())));
+        }
+        return page(dynamo.query(query.build()));
+    }
+
+    /** The message's event log, oldest first ({@code eventKey} = {@code <timestamp>#<type>#<recipient>}). */
+    public List<Event> history(String messageId) {
+        List<Event> history = new ArrayList<>();
+        for (Map<String, AttributeValue> item : eventItems(messageId)) {
+            String[] key = Items.string(item, "eventKey").split("#", 3);
+            Map<String, String> attributes = new TreeMap<>();
+            item.forEach((name, value) -> {
+                if (value.s() != null && !List.of("messageId", "eventKey", "recipient").contains(name)) {
+                    attributes.put(name, value.s());
+                }
+            });
+            history.add(new Event(key.length > 1 ? key[1] : null, key[0], attributes));
+        }
+        return history;
+    }
+
+    /**
+     * GDPR erasure: every row of {@code email} gets {@code pseudonym} as recipient and loses its
+     * metadata; its events are rewritten without the address (the event key holds it, so they are
+     * re-keyed). Returns the ids of the rows anonymised.
+     */
+    public List<String> eraseRecipient(String email, String pseudonym) {
+        String address = SuppressionList.normalise(email);
+        List<String> erased = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Entry> rows = byRecipient(address, null, 100, cursor);
+            for (Entry row : rows.items()) {
+                dynamo.updateItem(b -> b.tableName(table).key(key(row.messageId()))
+                        .updateExpression("SET recipient = :p, updatedAt = :now REMOVE metadata")
+                        .expressionAttributeValues(Map.of(":p", Items.s(pseudonym), ":now", Items.s(clock.instant().toString()))));
+                eraseEvents(row.messageId(), address, pseudonym);
+                erased.add(row.messageId());
+            }
+            cursor = rows.next();
+        } while (cursor != null);
+        return erased;
+    }
+
+    private void eraseEvents(String messageId, String address, String pseudonym) {
+        for (Map<String, AttributeValue> item : eventItems(messageId)) {
+            Map<String, AttributeValue> clean = new HashMap<>();
+            Pattern anyCase = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE);
+            item.forEach((name, value) -> clean.put(name, value.s() != null && anyCase.matcher(value.s()).find()
+                    ? Items.s(anyCase.matcher(value.s()).replaceAll(Matcher.quoteReplacement(pseudonym))) : value));
+            if (!clean.equals(item)) {
+                dynamo.deleteItem(b -> b.tableName(events).key(Map.of("messageId", item.get("messageId"), "eventKey", item.get("eventKey"))));
+                dynamo.putItem(b -> b.tableName(events).item(clean));
+            }
+        }
+    }
+
+    private List<Map<String, AttributeValue>> eventItems(String messageId) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(events).keyConditionExpression("messageId = :m")
+                    .expressionAttributeValues(Map.of(":m", Items.s(messageId))).exclusiveStartKey(from));
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    private static Page<Entry> page(QueryResponse response) {
+        return new Page<>(response.items().stream().map(Ledger::toEntry).toList(), Items.cursor(response.lastEvaluatedKey()));
     }
 }

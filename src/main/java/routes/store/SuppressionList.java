@@ -1,10 +1,14 @@
 package routes.store;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** The addresses never to mail again (suppressions table, keyed by the lower-cased address). */
 @Component
@@ -33,11 +38,13 @@ public class SuppressionList {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final String events;
     private final Clock clock;
 
     public SuppressionList(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
         this.dynamo = dynamo;
         this.table = aws.table(Tables.SUPPRESSIONS);
+        this.events = aws.table(Tables.EVENTS);
         this.clock = clock;
     }
 
@@ -100,7 +107,67 @@ public class SuppressionList {
     }
 
     private static Suppression toSuppression(Map<String, AttributeValue> item) {
-        return new Suppression(Items.string(item, "email"), Reason.valueOf(Items.string(item, "reason")),
+        String reason = Items.string(item, "reason");
+        return new Suppression(Items.string(item, "email"), reason == null ? null : Reason.valueOf(reason),
                 Items.string(item, "detail"), Items.string(item, "sourceMessageId"), Items.string(item, "createdAt"));
+    }
+
+    public Page<Suppression> list(int limit, String cursor) {
+        ScanResponse page = dynamo.scan(b -> b.tableName(table).limit(limit).exclusiveStartKey(Items.startKey(cursor)));
+        return new Page<>(page.items().stream().map(SuppressionList::toSuppression).toList(), Items.cursor(page.lastEvaluatedKey()));
+    }
+
+    /**
+     * GDPR erasure: replaces the address's entry by one keyed by {@code pseudonym} (same reason and
+     * time, no detail or source). Returns whether the address was suppressed.
+     */
+    public boolean replaceWithPseudonym(String email, String pseudonym) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table)
+                .key(Map.of("email", Items.s(normalise(email)))).returnValues(ReturnValue.ALL_OLD)).attributes();
+        if (old == null || old.isEmpty()) {
+            return false;
+        }
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("email", Items.s(pseudonym));
+        item.put("reason", old.get("reason"));
+        item.put("createdAt", old.get("createdAt"));
+        if (old.containsKey("expiresAt")) {
+            item.put("expiresAt", old.get("expiresAt"));
+        }
+        dynamo.putItem(b -> b.tableName(table).item(item));
+        return true;
+    }
+
+    /** Partition of the events table holding the suppression audit trail (addresses only as pseudonyms). */
+    public static final String AUDIT_PARTITION = "audit:suppressions";
+
+    /**
+     * Removes the address and records the removal in the audit trail (events table, partition
+     * {@value #AUDIT_PARTITION}) with its pseudonym, old reason and who asked. Empty if it was not listed.
+     */
+    public Optional<Suppression> removeAudited(String email, String actor) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table)
+                .key(Map.of("email", Items.s(normalise(email)))).returnValues(ReturnValue.ALL_OLD)).attributes();
+        if (old == null || old.isEmpty()) {
+            return Optional.empty();
+        }
+        String now = clock.instant().toString();
+        dynamo.putItem(b -> b.tableName(events).item(Map.of(
+                "messageId", Items.s(AUDIT_PARTITION),
+                "eventKey", Items.s(now + "#SUPPRESSION_REMOVED#" + pseudonym(email)),
+                "reason", old.get("reason"),
+                "suppressedAt", old.getOrDefault("createdAt", Items.s("unknown")),
+                "actor", Items.s(actor))));
+        return Optional.of(toSuppression(old));
+    }
+
+    /** A stable stand-in for an address that may no longer be stored: {@code sha256:<hex of the normalised address>}. */
+    public static String pseudonym(String email) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(normalise(email).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 }

@@ -33,6 +33,19 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("logging.level.com.amazonaws.services.dynamodbv2", "WARN");
         properties.put("logging.level.org.elasticmq", "WARN");
         properties.put("logging.level.org.gaul.s3proxy", "WARN");
+        // Test peers (webhook subscribers) listen on loopback; fast retries keep the suite quick.
+        properties.put("mailroutes.webhooks.allow-private-targets", "true");
+        properties.put("mailroutes.webhooks.retry.initial-delay-ms", "50");
+        properties.put("mailroutes.webhooks.retry.durable-delay-seconds", "1");
+        properties.put("mailroutes.webhooks.retry.give-up-after-seconds", "3");
+        properties.put("mailroutes.webhooks.circuit.minimum-number-of-calls", "4");
+        properties.put("mailroutes.webhooks.circuit.sliding-window-size", "4");
+        properties.put("mailroutes.webhooks.circuit.wait-duration-in-open-state", "30");
+        // The API key local-dev-key (as in application-local.yaml) and an unsubscribe secret.
+        properties.put("mailroutes.api.key-hashes[0]", "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c");
+        properties.put("mailroutes.unsubscribe.secret", "test-unsubscribe-secret");
+        // Tests fire requests back to back with the one key; ApiKeysTest covers the limit itself.
+        properties.put("mailroutes.api.requests-per-second", "10000");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
     }
 }

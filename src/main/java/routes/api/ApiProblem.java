@@ -1,0 +1,69 @@
+package routes.api;
+
+/**
+ * An API error as the caller sees it (seed 004 shape): HTTP status, error code, message and, for bad
+ * input, the field and the constraint it broke.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final int status;
+    private final String error;
+    private final String field;
+    private final String constraint;
+    private final Integer retryAfter;
+
+    private ApiProblem(int status, String error, String message, String field, String constraint, Integer retryAfter) {
+        super(message);
+        this.status = status;
+        this.error = error;
+        this.field = field;
+        this.constraint = constraint;
+        this.retryAfter = retryAfter;
+    }
+
+    public static ApiProblem invalid(String field, String constraint, String message) {
+        return new ApiProblem(400, "VALIDATION_ERROR", message, field, constraint, null);
+    }
+
+    /** Anything unexpected: the caller learns nothing about internals. */
+    public static ApiProblem internal() {
+        return new ApiProblem(500, "INTERNAL_ERROR", "Internal error", null, null, null);
+    }
+
+    public static ApiProblem unauthorized(String message) {
+        return new ApiProblem(401, "UNAUTHORIZED", message, null, null, null);
+    }
+
+    public static ApiProblem notFound(String message) {
+        return new ApiProblem(404, "NOT_FOUND", message, null, null, null);
+    }
+
+    public static ApiProblem conflict(String message) {
+        return new ApiProblem(409, "CONFLICT", message, null, null, null);
+    }
+
+    public static ApiProblem rateLimited(int retryAfterSeconds) {
+        return new ApiProblem(429, "RATE_LIMIT_EXCEEDED",
+                "Rate limit exceeded. Please retry after " + retryAfterSeconds + " seconds.", null, null, retryAfterSeconds);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public String constraint() {
+        return constraint;
+    }
+
+    public Integer retryAfter() {
+        return retryAfter;
+    }
+}

@@ -1,0 +1,102 @@
+package routes.api;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+import routes.model.CampaignStatus;
+import routes.store.Campaigns;
+import routes.store.Page;
+
+/**
+ * Campaigns over HTTP: list, show (counters and rates), pause, resume, cancel. Resume sends a paused
+ * campaign back to SCHEDULED: the launcher picks it up again and the ledger's derived message ids keep
+ * recipients already sent from getting a second mail.
+ */
+@Component
+public class CampaignControl {
+
+    private static final Set<CampaignStatus> PAUSABLE = EnumSet.of(CampaignStatus.ACCEPTED, CampaignStatus.SCHEDULED,
+            CampaignStatus.LAUNCHING, CampaignStatus.SENDING);
+    private static final Set<CampaignStatus> CANCELLABLE = EnumSet.of(CampaignStatus.ACCEPTED, CampaignStatus.SCHEDULED,
+            CampaignStatus.LAUNCHING, CampaignStatus.SENDING, CampaignStatus.PAUSED);
+
+    private final Campaigns campaigns;
+    private final ApiProperties api;
+
+    public CampaignControl(Campaigns campaigns, ApiProperties api) {
+        this.campaigns = campaigns;
+        this.api = api;
+    }
+
+    public ApiReply list(@Header("status") String status, @Header("limit") String limit, @Header("cursor") String cursor) {
+        CampaignStatus wanted = ApiInput.oneOf("status", status, CampaignStatus.class);
+        int size = ApiInput.limit(limit, api.maxPageSize());
+        Page<Campaigns.Campaign> page = ApiInput.paged(cursor, () -> campaigns.list(wanted, size, cursor));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.items().stream().map(CampaignControl::view).toList());
+        body.put("next", page.next());
+        return ApiReply.json(200, body);
+    }
+
+    public ApiReply get(@Header("id") String id) {
+        return ApiReply.json(200, view(find(id)));
+    }
+
+    public ApiReply pause(@Header("id") String id) {
+        return move(id, PAUSABLE, CampaignStatus.PAUSED);
+    }
+
+    public ApiReply resume(@Header("id") String id) {
+        return move(id, EnumSet.of(CampaignStatus.PAUSED), CampaignStatus.SCHEDULED);
+    }
+
+    public ApiReply cancel(@Header("id") String id) {
+        return move(id, CANCELLABLE, CampaignStatus.CANCELLED);
+    }
+
+    private ApiReply move(String id, Set<CampaignStatus> from, CampaignStatus to) {
+        Campaigns.Campaign campaign = find(id);
+        if (!campaigns.transition(id, from, to)) {
+            throw ApiProblem.conflict("Campaign " + id + " is " + campaigns.status(id).orElse(campaign.status())
+                    + "; only " + from + " can become " + to);
+        }
+        return ApiReply.json(200, view(find(id)));
+    }
+
+    private Campaigns.Campaign find(String id) {
+        return campaigns.find(id).orElseThrow(() -> ApiProblem.notFound("No campaign " + id));
+    }
+
+    private static Map<String, Object> view(Campaigns.Campaign campaign) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("campaignId", campaign.campaignId());
+        body.put("name", campaign.name());
+        body.put("status", campaign.status() == null ? null : campaign.status().name());
+        body.put("sendAt", campaign.sendAt());
+        body.put("createdAt", campaign.createdAt());
+        body.put("updatedAt", campaign.updatedAt());
+        body.put("counts", campaign.counts());
+        body.put("rates", rates(campaign.counts()));
+        return body;
+    }
+
+    /** Shares of sent (delivered, bounced, complained) and of delivered (opened, clicked), as fractions. */
+    static Map<String, Double> rates(Map<String, Long> counts) {
+        long sent = counts.getOrDefault("sent", 0L);
+        long delivered = counts.getOrDefault("delivered", 0L);
+        Map<String, Double> rates = new LinkedHashMap<>();
+        rates.put("delivery", ratio(delivered, sent));
+        rates.put("bounce", ratio(counts.getOrDefault("bounced", 0L), sent));
+        rates.put("complaint", ratio(counts.getOrDefault("complained", 0L), sent));
+        rates.put("open", ratio(counts.getOrDefault("opened", 0L), delivered));
+        rates.put("click", ratio(counts.getOrDefault("clicked", 0L), delivered));
+        return rates;
+    }
+
+    private static double ratio(long part, long whole) {
+        return whole == 0 ? 0.0 : Math.round(part * 10000.0 / whole) / 10000.0;
+    }
+}

@@ -1,0 +1,59 @@
+package routes.webhooks;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Webhook delivery ({@code mailroutes.webhooks.*}). Subscribers come from configuration; a campaign's
+ * {@code callbackUrl} is a further, implicit subscriber signed with {@code callbackSecrets}.
+ *
+ * @param allowPrivateTargets false in production: loopback, link-local and private-range targets are refused
+ */
+@Validated
+@ConfigurationProperties("mailroutes.webhooks")
+public record WebhookProperties(
+        @Valid @NotNull @DefaultValue List<Subscriber> subscribers,
+        @NotNull @DefaultValue List<String> callbackSecrets,
+        @DefaultValue("false") boolean allowPrivateTargets,
+        @Valid @NotNull @DefaultValue Retry retry,
+        @Valid @NotNull @DefaultValue Circuit circuit) {
+
+    /**
+     * @param secrets    every active secret signs (rotation: add the new one, later drop the old one)
+     * @param eventTypes event types to deliver ({@code message.delivered}, {@code message.*}); empty = all
+     * @param campaigns  campaign ids to deliver; empty = all
+     */
+    public record Subscriber(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9-]+", message = "letters, digits and '-' only") String id,
+            @NotBlank String url,
+            @NotEmpty List<String> secrets,
+            @NotNull @DefaultValue List<String> eventTypes,
+            @NotNull @DefaultValue List<String> campaigns,
+            @DefaultValue("true") boolean enabled) {}
+
+    /**
+     * In-process redelivery (initial delay doubling {@code inProcessAttempts} times), then durable
+     * retries through delayed SQS messages (delay doubling from {@code durableDelaySeconds}, at most
+     * 900 s, the SQS limit) until {@code giveUpAfterSeconds} since the first attempt.
+     */
+    public record Retry(
+            @Min(1) @DefaultValue("1000") long initialDelayMs,
+            @Min(0) @DefaultValue("5") int inProcessAttempts,
+            @Min(0) @DefaultValue("60") int durableDelaySeconds,
+            @Min(1) @DefaultValue("86400") long giveUpAfterSeconds) {}
+
+    /** One resilience4j circuit breaker per subscriber route, all with these settings. */
+    public record Circuit(
+            @Min(1) @DefaultValue("50") int failureRateThreshold,
+            @Min(1) @DefaultValue("10") int minimumNumberOfCalls,
+            @Min(1) @DefaultValue("20") int slidingWindowSize,
+            @Min(1) @DefaultValue("60") int waitDurationInOpenState) {}
+}

@@ -1,0 +1,264 @@
+package routes.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import routes.MailroutesTest;
+import routes.aws.AwsProperties;
+import routes.aws.Tables;
+import routes.model.MessageStatus;
+import routes.store.Ledger;
+import routes.store.SuppressionList;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The HTTP API as a backend team uses it: key, JSON in, JSON out, seed 004 errors. */
+@MailroutesTest
+class ApiTest {
+
+    static final String KEY = "local-dev-key";
+
+    @Autowired TestRestTemplate http;
+    @Autowired ObjectMapper json;
+    @Autowired Ledger ledger;
+    @Autowired SuppressionList suppressions;
+    @Autowired DynamoDbClient dynamo;
+    @Autowired SqsClient sqs;
+    @Autowired S3Client s3;
+    @Autowired AwsProperties aws;
+
+    @Test
+    void aMissingOrWrongKeyIs401() throws Exception {
+        assertThat(call(HttpMethod.GET, "/api/v1/campaigns", null, null).getStatusCode().value()).isEqualTo(401);
+        ResponseEntity<String> wrong = call(HttpMethod.GET, "/api/v1/campaigns", null, "not-the-key");
+        assertThat(wrong.getStatusCode().value()).isEqualTo(401);
+        assertThat(json.readTree(wrong.getBody()).path("error").asText()).isEqualTo("UNAUTHORIZED");
+    }
+
+    @Test
+    void aTransactionalEmailIsQueuedInTheLedgerAndOnTheTransactionalLane() throws Exception {
+        String to = unique("ann") + "@example.org";
+        ResponseEntity<String> response = post("/api/v1/emails", Map.of("to", List.of(to), "subject", "Welcome",
+                "bodyText", "Hello", "metadata", Map.of("userId", "12345")));
+
+        assertThat(response.getStatusCode().value()).isEqualTo(202);
+        assertThat(response.getHeaders().containsKey("X-API-Key")).isFalse();
+        String emailId = json.readTree(response.getBody()).path("emailId").asText();
+        Ledger.Details row = ledger.details(emailId).orElseThrow();
+        assertThat(row.entry().recipient()).isEqualTo(to);
+        assertThat(row.entry().campaignId()).isNull();
+        assertThat(row.metadata()).containsEntry("userId", "12345");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(aws.bucket()).key("transactional/" + emailId + ".json")).asUtf8String())
+                .contains("\"bodyText\":\"Hello\"");
+        String lane = sqs.getQueueUrl(b -> b.queueName(aws.queues().transactional())).queueUrl();
+        // Either the chunk is still on the lane, or the send flow has taken it and moved the row on.
+        await().atMost(Duration.ofSeconds(10)).until(() -> sqs.receiveMessage(b -> b.queueUrl(lane).maxNumberOfMessages(10)
+                .visibilityTimeout(0)).messages().stream().anyMatch(m -> onLane(m.body(), emailId, to))
+                || ledger.find(emailId).orElseThrow().status() != MessageStatus.QUEUED);
+
+        JsonNode status = json.readTree(call(HttpMethod.GET, "/api/v1/emails/" + emailId, null, KEY).getBody());
+        assertThat(status.path("status").asText()).isEqualTo("QUEUED");
+        assertThat(status.path("metadata").path("userId").asText()).isEqualTo("12345");
+        JsonNode byRecipient = json.readTree(call(HttpMethod.GET, "/api/v1/emails?recipient=" + to, null, KEY).getBody());
+        assertThat(byRecipient.path("items")).extracting(n -> n.path("emailId").asText()).containsExactly(emailId);
+    }
+
+    @Test
+    void theSameIdempotencyKeyGivesTheSameEmailAndAnotherBodyUnderItIs409() throws Exception {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("to", List.of(unique("bob") + "@example.org"), "subject", "Hi", "bodyHtml", "<p>Hi</p>");
+        String first = json.readTree(post("/api/v1/emails", body, key).getBody()).path("emailId").asText();
+        ResponseEntity<String> again = post("/api/v1/emails", body, key);
+        assertThat(again.getStatusCode().value()).isEqualTo(202);
+        assertThat(json.readTree(again.getBody()).path("emailId").asText()).isEqualTo(first);
+
+        ResponseEntity<String> other = post("/api/v1/emails", Map.of("to", List.of("x@example.org"), "subject", "Other", "bodyText", "x"), key);
+        assertThat(other.getStatusCode().value()).isEqualTo(409);
+    }
+
+    @Test
+    void badEmailRequestsAre400WithFieldAndConstraint() throws Exception {
+        assertInvalid(post("/api/v1/emails", Map.of("subject", "Hi", "bodyText", "x")), "to", "required");
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "bodyText", "x")), "subject", "required");
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi")), "bodyText", "required");
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "cc", List.of("not-an-address"),
+                "subject", "Hi", "bodyText", "x")), "cc", "email");
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi", "bodyText", "x",
+                "template", "welcome")), "template", "exclusive");
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi", "bodyText", "x",
+                "colour", "blue")), "colour", "unknown");
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi", "bodyText", "x",
+                "attachments", List.of(Map.of("filename", "a.pdf", "content", "%%%")))), "attachments", "base64");
+        assertInvalid(call(HttpMethod.POST, "/api/v1/emails", "{not json", KEY), "body", "type");
+    }
+
+    @Test
+    void badQueriesAre400AndUnknownIdsAre404() throws Exception {
+        assertInvalid(call(HttpMethod.GET, "/api/v1/emails", null, KEY), "recipient", "recipient or campaignId required");
+        assertInvalid(call(HttpMethod.GET, "/api/v1/emails?campaignId=x&status=LOST", null, KEY), "status", null);
+        assertInvalid(call(HttpMethod.GET, "/api/v1/emails?campaignId=x&limit=0", null, KEY), "limit", null);
+        assertInvalid(call(HttpMethod.GET, "/api/v1/emails?campaignId=x&cursor=!!", null, KEY), "cursor", "cursor");
+        assertInvalid(call(HttpMethod.GET, "/api/v1/campaigns?status=SLEEPING", null, KEY), "status", null);
+        assertInvalid(call(HttpMethod.GET, "/api/v1/suppressions?limit=1000", null, KEY), "limit", null);
+        assertInvalid(call(HttpMethod.DELETE, "/api/v1/recipients/not-an-address", null, KEY), "email", "email");
+        assertInvalid(call(HttpMethod.DELETE, "/api/v1/suppressions/not-an-address", null, KEY), "email", "email");
+        assertInvalid(call(HttpMethod.POST, "/api/v1/suppressions", "[1]", KEY), "body", "object");
+        assertInvalid(call(HttpMethod.POST, "/api/v1/webhooks/no_such!/replay", null, KEY), "subscriberId", null);
+        assertThat(call(HttpMethod.GET, "/api/v1/emails/" + UUID.randomUUID(), null, KEY).getStatusCode().value()).isEqualTo(404);
+        assertThat(call(HttpMethod.GET, "/api/v1/campaigns/" + unique("none"), null, KEY).getStatusCode().value()).isEqualTo(404);
+    }
+
+    @Test
+    void aCampaignIsListedShownWithRatesPausedResumedAndCancelled() throws Exception {
+        String id = unique("spring");
+        dynamo.putItem(b -> b.tableName(aws.table(Tables.CAMPAIGNS)).item(Map.of("campaignId", AttributeValue.fromS(id),
+                "name", AttributeValue.fromS("Spring"), "status", AttributeValue.fromS("SENDING"),
+                "sendAt", AttributeValue.fromS("2026-01-01T00:00:00Z"),
+                "sentCount", AttributeValue.fromN("200"), "deliveredCount", AttributeValue.fromN("190"),
+                "bouncedCount", AttributeValue.fromN("10"))));
+
+        JsonNode listed = json.readTree(call(HttpMethod.GET, "/api/v1/campaigns?status=SENDING&limit=100", null, KEY).getBody());
+        assertThat(listed.path("items")).extracting(n -> n.path("campaignId").asText()).contains(id);
+        JsonNode shown = json.readTree(call(HttpMethod.GET, "/api/v1/campaigns/" + id, null, KEY).getBody());
+        assertThat(shown.path("counts").path("delivered").asLong()).isEqualTo(190);
+        assertThat(shown.path("rates").path("bounce").asDouble()).isEqualTo(0.05);
+
+        assertThat(json.readTree(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/pause", null, KEY).getBody())
+                .path("status").asText()).isEqualTo("PAUSED");
+        assertThat(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/pause", null, KEY).getStatusCode().value()).isEqualTo(409);
+        assertThat(json.readTree(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/resume", null, KEY).getBody())
+                .path("status").asText()).isEqualTo("SCHEDULED");
+        assertThat(json.readTree(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/cancel", null, KEY).getBody())
+                .path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/resume", null, KEY).getStatusCode().value()).isEqualTo(409);
+    }
+
+    @Test
+    void aManualSuppressionIsAddedListedAndRemovedWithAnAuditEntry() throws Exception {
+        String address = unique("carol") + "@example.org";
+        ResponseEntity<String> added = post("/api/v1/suppressions", Map.of("email", address, "detail", "asked by phone"));
+        assertThat(added.getStatusCode().value()).isEqualTo(201);
+        assertThat(json.readTree(added.getBody()).path("reason").asText()).isEqualTo("MANUAL");
+        assertThat(post("/api/v1/suppressions", Map.of("email", address)).getStatusCode().value()).isEqualTo(409);
+        assertInvalid(post("/api/v1/suppressions", Map.of("email", "nope")), "email", "email");
+        assertThat(allPages("/api/v1/suppressions?limit=100")).contains(address);
+
+        assertThat(call(HttpMethod.DELETE, "/api/v1/suppressions/" + address, null, KEY).getStatusCode().value()).isEqualTo(204);
+        assertThat(suppressions.find(address)).isEmpty();
+        assertThat(dynamo.query(b -> b.tableName(aws.table(Tables.EVENTS)).keyConditionExpression("messageId = :m")
+                .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(SuppressionList.AUDIT_PARTITION)))).items())
+                .anyMatch(item -> item.get("eventKey").s().endsWith(SuppressionList.pseudonym(address)));
+        assertThat(call(HttpMethod.DELETE, "/api/v1/suppressions/" + address, null, KEY).getStatusCode().value()).isEqualTo(404);
+    }
+
+    @Test
+    void erasureRemovesTheAddressFromEveryTable() throws Exception {
+        String address = unique("dave") + "@example.org";
+        String emailId = json.readTree(post("/api/v1/emails", Map.of("to", List.of(address), "subject", "Hi", "bodyText", "x",
+                "metadata", Map.of("name", "Dave"))).getBody()).path("emailId").asText();
+        dynamo.putItem(b -> b.tableName(aws.table(Tables.EVENTS)).item(Map.of("messageId", AttributeValue.fromS(emailId),
+                "eventKey", AttributeValue.fromS("2026-01-01T00:00:00Z#Delivery#" + address),
+                "recipient", AttributeValue.fromS(address))));
+        suppressions.suppress(address, SuppressionList.Reason.COMPLAINT, null, emailId);
+
+        ResponseEntity<String> erased = call(HttpMethod.DELETE, "/api/v1/recipients/" + address, null, KEY);
+
+        assertThat(erased.getStatusCode().value()).isEqualTo(200);
+        assertThat(json.readTree(erased.getBody()).path("suppressionKept").asBoolean()).isTrue();
+        for (String table : List.of(Tables.CAMPAIGNS, Tables.MESSAGES, Tables.EVENTS, Tables.SUPPRESSIONS)) {
+            assertThat(dynamo.scanPaginator(b -> b.tableName(aws.table(table))).items().stream()
+                    .map(Object::toString).filter(item -> item.toLowerCase().contains(address))).as(table).isEmpty();
+        }
+        assertThat(suppressions.find(SuppressionList.pseudonym(address))).isPresent();
+        assertThat(s3.listObjectsV2(b -> b.bucket(aws.bucket()).prefix("transactional/" + emailId)).contents()).isEmpty();
+        assertThat(json.readTree(call(HttpMethod.GET, "/api/v1/emails/" + emailId, null, KEY).getBody())
+                .path("events").get(0).path("type").asText()).isEqualTo("Delivery");
+    }
+
+    @Test
+    void theOpenApiDocumentIsServed() {
+        ResponseEntity<String> doc = http.getForEntity("/api/v1/openapi.json", String.class);
+        assertThat(doc.getStatusCode().value()).isEqualTo(200);
+        assertThat(doc.getBody()).contains("/api/v1/emails");
+    }
+
+    private boolean onLane(String body, String emailId, String to) {
+        try {
+            JsonNode chunk = json.readTree(body);
+            JsonNode recipient = chunk.path("recipients").path(0);
+            return chunk.path("campaignId").isNull() && recipient.path("messageId").asText().equals(emailId)
+                    && recipient.path("email").asText().equals(to);
+        } catch (Exception notAChunk) {
+            return false;
+        }
+    }
+
+    private List<String> allPages(String path) throws Exception {
+        List<String> emails = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            ResponseEntity<String> response = call(HttpMethod.GET, path + (next == null ? "" : "&cursor=" + next), null, KEY);
+            assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(200);
+            JsonNode page = json.readTree(response.getBody());
+            page.path("items").forEach(item -> emails.add(item.path("email").asText()));
+            next = page.path("next").isNull() || page.path("next").isMissingNode() ? null : page.path("next").asText();
+        } while (next != null);
+        return emails;
+    }
+
+    private void assertInvalid(ResponseEntity<String> response, String field, String constraint) throws Exception {
+        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(400);
+        JsonNode error = json.readTree(response.getBody());
+        assertThat(error.path("success").asBoolean(true)).isFalse();
+        assertThat(error.path("error").asText()).isEqualTo("VALIDATION_ERROR");
+        assertThat(error.path("details").path("field").asText()).isEqualTo(field);
+        if (constraint != null) {
+            assertThat(error.path("details").path("constraint").asText()).isEqualTo(constraint);
+        }
+    }
+
+    private ResponseEntity<String> post(String path, Object body) throws Exception {
+        return post(path, body, null);
+    }
+
+    private ResponseEntity<String> post(String path, Object body, String idempotencyKey) throws Exception {
+        HttpHeaders headers = headers(KEY);
+        if (idempotencyKey != null) {
+            headers.set("Idempotency-Key", idempotencyKey);
+        }
+        return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json.writeValueAsString(body), headers), String.class);
+    }
+
+    private ResponseEntity<String> call(HttpMethod method, String path, String body, String key) {
+        return http.exchange(path, method, new HttpEntity<>(body, headers(key)), String.class);
+    }
+
+    private static HttpHeaders headers(String key) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        if (key != null) {
+            headers.set("X-API-Key", key);
+        }
+        return headers;
+    }
+
+    private static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -11,7 +11,7 @@ import routes.store.EventLog;
  * The idempotent consumer's repository: the DynamoDB event log, so "first delivery wins" holds across
  * replicas. Keys are {@code <logKey>|<eventKey>} ({@link #keyOf}); the event itself is stored with the key.
  */
-@Component("eventLog")
+@Component
 public class EventLogRepository extends ServiceSupport implements IdempotentRepository {
 
     private final EventLog log;

@@ -157,8 +157,7 @@ class FeedbackTest {
 
         fixtures.publish("complaint", sent, Instant.now());
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(suppressions.find(recipient))
-                .hasValueSatisfying(s -> assertThat(s.reason()).isEqualTo(Reason.COMPLAINT)));
+        awaitSuppressed(recipient, Reason.COMPLAINT);
         awaitStatus(sent, MessageStatus.COMPLAINED);
     }
 
@@ -178,8 +177,7 @@ class FeedbackTest {
 
         fixtures.publish("subscription", sent, Instant.now());
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(suppressions.find(recipient))
-                .hasValueSatisfying(s -> assertThat(s.reason()).isEqualTo(Reason.UNSUBSCRIBE)));
+        awaitSuppressed(recipient, Reason.UNSUBSCRIBE);
     }
 
     @Test
@@ -212,8 +210,7 @@ class FeedbackTest {
             }
         }
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(suppressions.find(recipient))
-                .hasValueSatisfying(s -> assertThat(s.reason()).isEqualTo(Reason.SOFT_BOUNCE_LIMIT)));
+        awaitSuppressed(recipient, Reason.SOFT_BOUNCE_LIMIT);
     }
 
     @Test
@@ -347,6 +344,11 @@ class FeedbackTest {
         assertThat(campaigns.status(settled)).contains(CampaignStatus.COMPLETED);
         assertThat(campaigns.status(waiting)).contains(CampaignStatus.SENT);
         assertThat(campaigns.status(expired)).contains(CampaignStatus.COMPLETED);
+    }
+
+    private void awaitSuppressed(String recipient, Reason reason) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(suppressions.find(recipient))
+                .hasValueSatisfying(s -> assertThat(s.reason()).isEqualTo(reason)));
     }
 
     private void awaitStatus(Sent sent, MessageStatus expected) {

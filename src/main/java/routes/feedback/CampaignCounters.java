@@ -72,6 +72,7 @@ public class CampaignCounters {
             case "Open" -> "opened";
             case "Click" -> "clicked";
             case "Subscription" -> "unsubscribed";
+            case "Subscription.OptIn" -> "resubscribed";
             default -> "unknownEvents";
         };
     }

@@ -1,5 +1,6 @@
 package routes.feedback;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,10 +39,27 @@ public class EventCorrelator {
     }
 
     private static RecipientEvent recipientEvent(SesEvent event, String messageId, String campaignId, String recipient) {
-        String kind = "Bounce".equals(event.type())
-                ? "Bounce." + event.detail().path("bounceType").asText("Undetermined") : event.type();
+        String kind = switch (event.type()) {
+            case "Bounce" -> "Bounce." + event.detail().path("bounceType").asText("Undetermined");
+            case "Subscription" -> optsOut(event) ? "Subscription" : "Subscription.OptIn";
+            default -> event.type();
+        };
         String eventKey = event.timestamp() + "#" + event.type() + "#" + lower(recipient);
         return new RecipientEvent(messageId, campaignId, recipient, kind, eventKey, event);
+    }
+
+    /** Whether a Subscription event unsubscribes: from everything, or from at least one topic. */
+    private static boolean optsOut(SesEvent event) {
+        JsonNode preferences = event.detail().path("newTopicPreferences");
+        if (preferences.path("unsubscribeAll").asBoolean(false)) {
+            return true;
+        }
+        for (JsonNode topic : preferences.path("topicSubscriptionStatus")) {
+            if ("OptOut".equalsIgnoreCase(topic.path("subscriptionStatus").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String lower(String address) {

@@ -28,6 +28,7 @@ public class SesEventsDeadLetterQueue {
     public void park(String body, String reason) {
         sqs.sendMessage(b -> b.queueUrl(url.get()).messageBody(body).messageAttributes(Map.of("reason",
                 MessageAttributeValue.builder().dataType("String").stringValue(reason).build())));
-        LOG.warn("SES event message parked in the DLQ: {}", reason);
+        // Only the reason's first clause: a parser message may quote the body, which may hold an address.
+        LOG.warn("SES event message parked in the DLQ: {}", reason.split(": ", 2)[0]);
     }
 }

@@ -181,6 +181,19 @@ class FeedbackTest {
     }
 
     @Test
+    void aSubscriptionOptInNeitherTracksNorSuppresses() {
+        String recipient = FeedbackFixtures.address("opt-in");
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("opt-in"), recipient);
+
+        fixtures.publish("subscription-opt-in", sent, Instant.now());
+        fixtures.publish("delivery", sent, Instant.now());
+
+        await().atMost(WAIT).until(() -> eventsLogged(sent.messageId()) == 2);
+        awaitStatus(sent, MessageStatus.DELIVERED);
+        assertThat(suppressions.find(recipient)).isEmpty();
+    }
+
+    @Test
     void aTransientBounceRetriesTheMessageOnceAfterFifteenMinutes() {
         Map<String, String> sendInputs = Map.of("template", "welcome", "from", "News <news@example.com>",
                 "segment", "all", "variables", "{\"name\":\"Ann\"}");

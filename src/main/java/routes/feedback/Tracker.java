@@ -41,7 +41,7 @@ public class Tracker {
         Map<String, Object> detail = detailOf(event);
         Map<String, AttributeValue> extra = new HashMap<>();
         detail.forEach((name, value) -> extra.put(attributeOf(event, name), AttributeValue.fromS(String.valueOf(value))));
-        if (ledger.advance(event.messageId(), status, extra)) {
+        if (ledger.advance(event.messageId(), status, extra, EventLogRepository.keyOf(event))) {
             exchange.setProperty(STATUS_EVENT, statusEvent(event, status, detail));
         }
     }

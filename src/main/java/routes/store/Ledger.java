@@ -49,6 +49,15 @@ public class Ledger {
      * already at an equal or higher rank (a late or repeated event).
      */
     public boolean advance(String messageId, MessageStatus status, Map<String, AttributeValue> extra) {
+        return advance(messageId, status, extra, null);
+    }
+
+    /**
+     * As {@link #advance(String, MessageStatus, Map)}, remembering {@code eventKey} (attribute {@code statusEventKey})
+     * as the event that set the status; the same event may then apply again, so that its reprocessing after a
+     * failure still reports the change it made.
+     */
+    public boolean advance(String messageId, MessageStatus status, Map<String, AttributeValue> extra, String eventKey) {
         String now = clock.instant().toString();
         Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank", "#at", timestampOf(status)));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
@@ -60,10 +69,15 @@ public class Ledger {
             values.put(":" + placeholder, value);
             update.append(", #").append(placeholder).append(" = :").append(placeholder);
         });
+        if (eventKey != null) {
+            values.put(":ek", Items.s(eventKey));
+            update.append(", statusEventKey = :ek");
+        }
+        String condition = eventKey == null ? "#r < :r" : "(#r < :r OR statusEventKey = :ek)";
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
                     .updateExpression(update.toString())
-                    .conditionExpression("attribute_exists(messageId) AND #r < :r")
+                    .conditionExpression("attribute_exists(messageId) AND " + condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;

@@ -126,6 +126,16 @@ class FeedbackTest {
     }
 
     @Test
+    void onlyTheEventThatSetTheStatusMayApplyItAgainAsAfterAFailedPublish() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("reapply"), FeedbackFixtures.address("reapply"));
+
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of(), "event-1")).isTrue();
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of(), "event-1")).isTrue();
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of(), "event-2")).isFalse();
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of())).isFalse();
+    }
+
+    @Test
     void theSimulatorsBounceMarksTheRowBouncedButNeverSuppressesTheSimulator() {
         String recipient = "bounce+" + UUID.randomUUID() + "@simulator.amazonses.com";
         Sent sent = fixtures.sendThroughSes(FeedbackFixtures.campaign("sim-bounce"), recipient);

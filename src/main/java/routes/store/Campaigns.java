@@ -1,7 +1,10 @@
 package routes.store;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -127,5 +130,21 @@ public class Campaigns {
         return new Campaign(Items.string(item, "campaignId"), Items.string(item, "name"),
                 status == null ? null : CampaignStatus.valueOf(status), Items.string(item, "sendAt"),
                 Items.string(item, "callbackUrl"), counts, Items.string(item, "createdAt"), Items.string(item, "updatedAt"));
+    }
+
+    /** A campaign as a status scan sees it; {@code since} is {@code <status>At} if recorded, else {@code updatedAt}. */
+    public record InStatus(String campaignId, CampaignStatus status, Instant since) {}
+
+    /** The campaigns in {@code status} (status-sendAt index). */
+    public List<InStatus> inStatus(CampaignStatus status) {
+        String stamp = status.name().toLowerCase(Locale.ROOT) + "At";
+        return dynamo.queryPaginator(b -> b.tableName(table).indexName(Tables.CAMPAIGNS_BY_STATUS)
+                        .keyConditionExpression("#s = :s")
+                        .expressionAttributeNames(Map.of("#s", "status"))
+                        .expressionAttributeValues(Map.of(":s", Items.s(status.name()))))
+                .items().stream()
+                .map(item -> new InStatus(Items.string(item, "campaignId"), status,
+                        Items.instant(item, stamp).or(() -> Items.instant(item, "updatedAt")).orElse(null)))
+                .toList();
     }
 }

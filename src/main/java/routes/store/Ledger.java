@@ -2,7 +2,9 @@ package routes.store;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import routes.model.MessageStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -55,6 +58,15 @@ public class Ledger {
      * already at an equal or higher rank (a late or repeated event).
      */
     public boolean advance(String messageId, MessageStatus status, Map<String, AttributeValue> extra) {
+        return advance(messageId, status, extra, null);
+    }
+
+    /**
+     * As {@link #advance(String, MessageStatus, Map)}, remembering {@code eventKey} (attribute {@code statusEventKey})
+     * as the event that set the status; the same event may then apply again, so that its reprocessing after a
+     * failure still reports the change it made.
+     */
+    public boolean advance(String messageId, MessageStatus status, Map<String, AttributeValue> extra, String eventKey) {
         String now = clock.instant().toString();
         Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank", "#at", timestampOf(status)));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
@@ -66,10 +78,15 @@ public class Ledger {
             values.put(":" + placeholder, value);
             update.append(", #").append(placeholder).append(" = :").append(placeholder);
         });
+        if (eventKey != null) {
+            values.put(":ek", Items.s(eventKey));
+            update.append(", statusEventKey = :ek");
+        }
+        String condition = eventKey == null ? "#r < :r" : "(#r < :r OR statusEventKey = :ek)";
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
                     .updateExpression(update.toString())
-                    .conditionExpression("attribute_exists(messageId) AND #r < :r")
+                    .conditionExpression("attribute_exists(messageId) AND " + condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;
@@ -236,5 +253,77 @@ public class Ledger {
 
     private static Page<Entry> page(QueryResponse response) {
         return new Page<>(response.items().stream().map(Ledger::toEntry).toList(), Items.cursor(response.lastEvaluatedKey()));
+    }
+
+    /** The rows SES knows under {@code sesMessageId} (several when one mail had several recipients). */
+    public List<Entry> findBySesMessageId(String sesMessageId) {
+        return dynamo.queryPaginator(b -> b.tableName(table).indexName(Tables.MESSAGES_BY_SES_ID)
+                        .keyConditionExpression("sesMessageId = :id")
+                        .expressionAttributeValues(Map.of(":id", Items.s(sesMessageId))))
+                .items().stream().map(Ledger::toEntry).toList();
+    }
+
+    /**
+     * Counts one more of {@code counter} (e.g. {@code opens}) on an existing row and keeps the time of
+     * the first one in {@code firstAttribute}; false when the row is missing.
+     */
+    public boolean count(String messageId, String counter, String firstAttribute) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+                    .updateExpression("ADD #c :one SET #first = if_not_exists(#first, :now)")
+                    .conditionExpression("attribute_exists(messageId)")
+                    .expressionAttributeNames(Map.of("#c", counter, "#first", firstAttribute))
+                    .expressionAttributeValues(Map.of(":one", Items.n(1), ":now", Items.s(clock.instant().toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException missing) {
+            return false;
+        }
+    }
+
+    /**
+     * What the send flow needs to send this row's message again: the contract attributes {@code template},
+     * {@code from}, {@code subject}, {@code segment} and {@code variables} (a JSON object string) that the
+     * send flow writes on the row (docs/feedback.md). Empty when the row or its template is missing.
+     */
+    public Optional<Resend> resendOf(String messageId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(key(messageId)).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || Items.string(item, "template") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Resend(messageId, Items.string(item, "campaignId"), Items.string(item, "recipient"),
+                Items.string(item, "template"), Items.string(item, "from"), Items.string(item, "subject"),
+                Items.string(item, "segment"), Items.string(item, "variables")));
+    }
+
+    /** A row's send inputs, see {@link #resendOf}; {@code variablesJson} may be null. */
+    public record Resend(String messageId, String campaignId, String recipient, String template, String from,
+                         String subject, String segment, String variablesJson) {}
+
+    /** Marks the row's one soft-bounce retry as taken; false when it was taken before (or the row is missing). */
+    public boolean takeRetry(String messageId, String reason) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+                    .updateExpression("SET retriedAt = :now, retryReason = :why")
+                    .conditionExpression("attribute_exists(messageId) AND attribute_not_exists(retriedAt)")
+                    .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()), ":why", Items.s(reason))));
+            return true;
+        } catch (ConditionalCheckFailedException taken) {
+            return false;
+        }
+    }
+
+    /** How many of the campaign's rows are in one of {@code statuses} (campaignId-status index, count only). */
+    public long countInStatus(String campaignId, Collection<MessageStatus> statuses) {
+        long total = 0;
+        for (MessageStatus status : statuses) {
+            total += dynamo.queryPaginator(b -> b.tableName(table).indexName(Tables.MESSAGES_BY_CAMPAIGN)
+                            .keyConditionExpression("campaignId = :c AND #s = :s")
+                            .expressionAttributeNames(Map.of("#s", "status"))
+                            .expressionAttributeValues(Map.of(":c", Items.s(campaignId), ":s", Items.s(status.name())))
+                            .select(Select.COUNT))
+                    .stream().mapToLong(page -> page.count()).sum();
+        }
+        return total;
     }
 }

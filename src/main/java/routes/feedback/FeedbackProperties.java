@@ -1,0 +1,70 @@
+package routes.feedback;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The feedback flow's settings ({@code mailroutes.feedback.*}); see docs/feedback.md.
+ *
+ * @param consumers          concurrent SQS consumers per replica on the ses-events queue
+ * @param allowedTopicArns   SNS topics whose envelopes are processed; empty = the provisioned ses-events topic
+ * @param acceptRawDelivery  whether bodies without an SNS envelope (raw message delivery) are processed
+ * @param eventTtl           how long event-log rows are kept
+ * @param counterFlushInterval how often aggregated campaign counters are written
+ * @param analyticsBatchSize events per analytics file
+ * @param analyticsInterval  longest time an event waits for its analytics file
+ * @param completionScanInterval how often SENT campaigns are checked for completion
+ * @param completeAfter      a SENT campaign is COMPLETED this long after it was SENT, settled or not
+ */
+@Validated
+@ConfigurationProperties("mailroutes.feedback")
+public record FeedbackProperties(
+        @Min(1) @DefaultValue("4") int consumers,
+        @NotNull @DefaultValue List<String> allowedTopicArns,
+        @DefaultValue("true") boolean acceptRawDelivery,
+        @NotNull @DefaultValue("P90D") Duration eventTtl,
+        @NotNull @DefaultValue("5s") Duration counterFlushInterval,
+        @Min(1) @DefaultValue("1000") int analyticsBatchSize,
+        @NotNull @DefaultValue("60s") Duration analyticsInterval,
+        @NotNull @DefaultValue("5m") Duration completionScanInterval,
+        @NotNull @DefaultValue("72h") Duration completeAfter,
+        @Valid @NotNull @DefaultValue Suppression suppression,
+        @Valid @NotNull @DefaultValue Reputation reputation) {
+
+    /**
+     * DESIGN §4 suppression policy.
+     *
+     * @param softBounceRetryDelay delay of the one retry after a transient bounce (SQS allows at most 15 min)
+     */
+    public record Suppression(
+            @DefaultValue("true") boolean hardBounce,
+            @DefaultValue("true") boolean complaint,
+            @DefaultValue("true") boolean unsubscribe,
+            @DefaultValue("true") boolean softBounceRetry,
+            @NotNull @DefaultValue("15m") Duration softBounceRetryDelay,
+            @Min(1) @DefaultValue("3") int softBounceLimit,
+            @NotNull @DefaultValue("30d") Duration softBounceWindow) {}
+
+    /**
+     * Reputation guard: rates over the last {@code window} sends of a campaign, judged once at least
+     * {@code minSends} sends are in the window.
+     */
+    public record Reputation(
+            @Min(1) @DefaultValue("1000") int window,
+            @Min(1) @DefaultValue("20") int minSends,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.05") double bounceRate,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double complaintRate) {}
+
+    /** The SQS delay of the soft-bounce retry in seconds, capped at SQS's 900 s maximum. */
+    public int retryDelaySeconds() {
+        return (int) Math.min(900, suppression.softBounceRetryDelay().toSeconds());
+    }
+}

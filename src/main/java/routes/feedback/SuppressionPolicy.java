@@ -1,0 +1,135 @@
+package routes.feedback;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import routes.model.SendChunk;
+import routes.store.EventLog;
+import routes.store.Ledger;
+import routes.store.SuppressionList;
+import routes.store.SuppressionList.Reason;
+
+/**
+ * DESIGN §4: which events put an address on the suppression list, and the one delayed retry after a
+ * transient bounce. Mailbox-simulator addresses are never suppressed.
+ */
+@Component
+public class SuppressionPolicy {
+
+    /** Exchange property holding the one-recipient {@link SendChunk} of a soft-bounce retry. */
+    public static final String RETRY = "feedbackRetry";
+    /** Exchange property with the retry's SQS delay in seconds. */
+    public static final String RETRY_DELAY = "feedbackRetryDelay";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SuppressionPolicy.class);
+    private static final String SIMULATOR_DOMAIN = "@simulator.amazonses.com";
+
+    private final SuppressionList suppressions;
+    private final EventLog eventLog;
+    private final Ledger ledger;
+    private final FeedbackProperties.Suppression policy;
+    private final ObjectMapper json;
+    private final int retryDelaySeconds;
+
+    public SuppressionPolicy(SuppressionList suppressions, EventLog eventLog, Ledger ledger, FeedbackProperties feedback,
+                             ObjectMapper json) {
+        this.suppressions = suppressions;
+        this.eventLog = eventLog;
+        this.ledger = ledger;
+        this.policy = feedback.suppression();
+        this.json = json;
+        this.retryDelaySeconds = feedback.retryDelaySeconds();
+    }
+
+    public void hardBounce(RecipientEvent event) {
+        if (policy.hardBounce()) {
+            Map<String, Object> detail = Tracker.detailOf(event);
+            suppress(event, Reason.HARD_BOUNCE, detail.get("bounceSubType") + ": " + detail.getOrDefault("diagnosticCode", ""));
+        }
+    }
+
+    public void complaint(RecipientEvent event) {
+        if (policy.complaint()) {
+            suppress(event, Reason.COMPLAINT, "feedback type " + Tracker.detailOf(event).get("complaintFeedbackType"));
+        }
+    }
+
+    public void unsubscribe(RecipientEvent event) {
+        if (policy.unsubscribe()) {
+            suppress(event, Reason.UNSUBSCRIBE, "SES subscription event");
+        }
+    }
+
+    /**
+     * Logs the soft bounce; at the limit within the window the address is suppressed, otherwise the message's
+     * one retry is left in {@value #RETRY} when the ledger row carries the send inputs.
+     */
+    public void softBounce(RecipientEvent event, Exchange exchange) {
+        String email = event.recipient().toLowerCase(Locale.ROOT);
+        long recent = eventLog.softBounce(email, instantOf(event), event.logKey(), policy.softBounceWindow());
+        if (recent >= policy.softBounceLimit()) {
+            suppress(event, Reason.SOFT_BOUNCE_LIMIT, recent + " transient bounces within " + policy.softBounceWindow());
+            return;
+        }
+        if (!policy.softBounceRetry() || event.messageId() == null) {
+            return;
+        }
+        ledger.resendOf(event.messageId())
+                .filter(resend -> ledger.takeRetry(event.messageId(), "transient bounce " + event.eventKey()))
+                .ifPresentOrElse(resend -> {
+                            exchange.setProperty(RETRY, chunkOf(resend, event));
+                            exchange.setProperty(RETRY_DELAY, retryDelaySeconds);
+                        },
+                        () -> LOG.info("No retry of message {}: retried before or the row lacks the send inputs",
+                                event.messageId()));
+    }
+
+    public static boolean isSimulator(String email) {
+        return email.toLowerCase(Locale.ROOT).endsWith(SIMULATOR_DOMAIN);
+    }
+
+    private void suppress(RecipientEvent event, Reason reason, String detail) {
+        if (isSimulator(event.recipient())) {
+            LOG.debug("Simulator address {} not suppressed ({})", event.recipient(), reason);
+            return;
+        }
+        if (suppressions.suppress(event.recipient(), reason, detail, event.messageId())) {
+            LOG.info("Suppressed the recipient of message {}: {}", event.messageId(), reason);
+        }
+    }
+
+    private SendChunk chunkOf(Ledger.Resend resend, RecipientEvent event) {
+        SendChunk.Recipient recipient = new SendChunk.Recipient(resend.messageId(), resend.recipient(), resend.template(),
+                resend.from(), resend.subject(), resend.segment(), variables(resend.variablesJson()));
+        return new SendChunk(resend.campaignId(), -1, null, null, event.event().tag("ses:configuration-set"),
+                Map.of("retry", "soft-bounce"), List.of(recipient));
+    }
+
+    private Map<String, Object> variables(String variablesJson) {
+        if (variablesJson == null) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(variablesJson, new TypeReference<>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("ledger attribute 'variables' is not a JSON object: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Instant instantOf(RecipientEvent event) {
+        try {
+            return Instant.parse(event.event().timestamp());
+        } catch (DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package routes.feedback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import routes.model.MessageStatus;
+import routes.model.StatusEvent;
+import routes.store.Ledger;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Moves a recipient's ledger row to the status an event means (only ever up in rank), stores the
+ * event's details on it, counts opens and clicks, and leaves the resulting {@link StatusEvent} in the
+ * exchange property {@value #STATUS_EVENT} for the outputs.
+ */
+@Component
+public class Tracker {
+
+    public static final String STATUS_EVENT = "feedbackStatusEvent";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+
+    private final Ledger ledger;
+
+    public Tracker(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    public void advance(RecipientEvent event, MessageStatus status, Exchange exchange) {
+        if (event.messageId() == null) {
+            LOG.info("{} event of SES message {} matches no ledger row", event.type(), event.event().sesMessageId());
+            return;
+        }
+        Map<String, Object> detail = detailOf(event);
+        Map<String, AttributeValue> extra = new HashMap<>();
+        detail.forEach((name, value) -> extra.put(attributeOf(event, name), AttributeValue.fromS(String.valueOf(value))));
+        if (ledger.advance(event.messageId(), status, extra, EventLogRepository.keyOf(event))) {
+            exchange.setProperty(STATUS_EVENT, statusEvent(event, status, detail));
+        }
+    }
+
+    /** An Open or Click: counted on the row ({@code opens}, {@code firstOpenAt}) before the status moves. */
+    public void engaged(RecipientEvent event, MessageStatus status, Exchange exchange) {
+        if (event.messageId() != null) {
+            boolean open = status == MessageStatus.OPENED;
+            ledger.count(event.messageId(), open ? "opens" : "clicks", open ? "firstOpenAt" : "firstClickAt");
+        }
+        advance(event, status, exchange);
+    }
+
+    static StatusEvent statusEvent(RecipientEvent event, MessageStatus status, Map<String, Object> detail) {
+        String id = UUID.nameUUIDFromBytes(EventLogRepository.keyOf(event).getBytes(StandardCharsets.UTF_8)).toString();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        event.event().tags().forEach((name, value) -> {
+            if (!name.startsWith("ses:")) {
+                metadata.put(name, value);
+            }
+        });
+        return new StatusEvent(id, StatusEvent.typeOf(status), event.event().timestamp(), event.messageId(),
+                event.campaignId(), event.recipient(), status.name(), detail, metadata);
+    }
+
+    /** The type-specific facts worth keeping: bounce type and diagnostic, complaint type, reasons, the link. */
+    static Map<String, Object> detailOf(RecipientEvent event) {
+        JsonNode detail = event.detail();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        switch (event.type()) {
+            case "Bounce" -> {
+                facts.put("bounceType", detail.path("bounceType").asText());
+                facts.put("bounceSubType", detail.path("bounceSubType").asText());
+                detail.path("bouncedRecipients").forEach(r -> {
+                    if (r.path("emailAddress").asText().equalsIgnoreCase(event.recipient()) && r.hasNonNull("diagnosticCode")) {
+                        facts.put("diagnosticCode", r.path("diagnosticCode").asText());
+                    }
+                });
+            }
+            case "Complaint" -> facts.put("complaintFeedbackType", detail.path("complaintFeedbackType").asText("unknown"));
+            case "Reject" -> facts.put("reason", detail.path("reason").asText());
+            case "Rendering Failure" -> facts.put("reason", detail.path("errorMessage").asText());
+            case "DeliveryDelay" -> facts.put("delayType", detail.path("delayType").asText());
+            case "Click" -> facts.put("link", detail.path("link").asText());
+            case "Delivery" -> facts.put("smtpResponse", detail.path("smtpResponse").asText());
+            default -> { }
+        }
+        return facts;
+    }
+
+    /** Where a detail lands on the ledger row: reasons as {@code lastError}, the rest under their own name. */
+    private static String attributeOf(RecipientEvent event, String detail) {
+        return "reason".equals(detail) ? "lastError" : "Click".equals(event.type()) ? "lastLink" : detail;
+    }
+}

@@ -1,0 +1,86 @@
+package routes.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import routes.aws.AwsProperties;
+import routes.aws.Tables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+
+/**
+ * The immutable event log (events table, {@code messageId} + {@code eventKey}, DESIGN §3). The conditional
+ * put decides whether an event is new, which makes event processing idempotent across replicas.
+ * Soft bounces per address are logged here too, under the key {@code softbounce#<address>}, so the
+ * 30-day count is one Query.
+ */
+@Component
+public class EventLog {
+
+    private static final String SOFT_BOUNCE_KEY = "softbounce#";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public EventLog(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = aws.table(Tables.EVENTS);
+        this.clock = clock;
+    }
+
+    /** Logs the event unless it is logged already; true when it is new. {@code attributes} are stored with it. */
+    public boolean append(String messageId, String eventKey, Map<String, String> attributes, Duration ttl) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        attributes.forEach((name, value) -> {
+            if (value != null) {
+                item.put(name, Items.s(value));
+            }
+        });
+        item.put("messageId", Items.s(messageId));
+        item.put("eventKey", Items.s(eventKey));
+        item.put("loggedAt", Items.s(clock.instant().toString()));
+        item.put("ttl", Items.n(clock.instant().plus(ttl).getEpochSecond()));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(eventKey)"));
+            return true;
+        } catch (ConditionalCheckFailedException seen) {
+            return false;
+        }
+    }
+
+    public boolean contains(String messageId, String eventKey) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(messageId, eventKey))
+                .consistentRead(true)).item();
+        return item != null && !item.isEmpty();
+    }
+
+    /** Forgets an event whose processing failed, so that the redelivery is processed again. */
+    public void remove(String messageId, String eventKey) {
+        dynamo.deleteItem(b -> b.tableName(table).key(key(messageId, eventKey)));
+    }
+
+    /**
+     * Logs a soft bounce of {@code email} (lower-cased by the caller) and returns how many are logged since
+     * {@code window} ago, this one included.
+     */
+    public long softBounce(String email, Instant at, String sourceMessageId, Duration window) {
+        String address = SOFT_BOUNCE_KEY + email;
+        append(address, at + "#" + sourceMessageId, Map.of("sourceMessageId", sourceMessageId), window);
+        String since = clock.instant().minus(window).toString();
+        return dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression("messageId = :k AND eventKey >= :since")
+                        .expressionAttributeValues(Map.of(":k", Items.s(address), ":since", Items.s(since)))
+                        .select(Select.COUNT))
+                .stream().mapToLong(page -> page.count()).sum();
+    }
+
+    private static Map<String, AttributeValue> key(String messageId, String eventKey) {
+        return Map.of("messageId", Items.s(messageId), "eventKey", Items.s(eventKey));
+    }
+}

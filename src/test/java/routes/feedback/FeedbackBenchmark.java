@@ -1,0 +1,177 @@
+package routes.feedback;
+
+import static org.awaitility.Awaitility.await;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import routes.MailroutesTest;
+import routes.aws.AwsProperties;
+import routes.aws.Tables;
+import routes.feedback.FeedbackFixtures.Sent;
+import routes.model.MessageIds;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * Feedback throughput on the embedded AWS: a pre-filled ses-events queue of mixed events (per message:
+ * Send, Delivery or a bounce/complaint, two Opens, a Click), consumed with the configured consumers.
+ * Prints events/s, AWS calls per event by API, consumer-thread CPU ms per event, and the p95 of SQS
+ * receive → exchange done (the DynamoDB status write happens inside it).
+ * Run: {@code mvn -B -o test -Dtest=FeedbackBenchmark -Dsurefire.excludes=none -Dbenchmark.events=50000}.
+ */
+@MailroutesTest
+class FeedbackBenchmark {
+
+    private static final String[] EVENTS_PER_MESSAGE = {"send", "delivery", "open", "open", "click"};
+
+    @Autowired AwsProperties aws;
+    @Autowired DynamoDbClient dynamo;
+    @Autowired SnsClient sns;
+    @Autowired SesClient ses;
+    @Autowired SqsClient sqs;
+    @Autowired CamelContext camel;
+    @Autowired AwsCallCounter calls;
+    @Autowired FeedbackBatches batches;
+    @Autowired com.fasterxml.jackson.databind.ObjectMapper json;
+
+    @Test
+    void mixedEventsFromAPreFilledQueue() throws Exception {
+        int events = Integer.getInteger("benchmark.events", 10_000);
+        int messages = events / EVENTS_PER_MESSAGE.length;
+        FeedbackFixtures fixtures = new FeedbackFixtures(aws, dynamo, sns, ses, sqs);
+        String campaignId = FeedbackFixtures.campaign("bench");
+        String queue = sqs.getQueueUrl(b -> b.queueName(aws.queues().sesEvents())).queueUrl();
+        String topic = fixtures.sesEventsTopic();
+
+        camel.getRouteController().stopRoute("feedback");
+        List<Sent> sents = ledgerRows(campaignId, messages);
+        List<String> bodies = new ArrayList<>();
+        Instant at = Instant.now();
+        for (int m = 0; m < messages; m++) {
+            for (int e = 0; e < EVENTS_PER_MESSAGE.length; e++) {
+                String fixture = EVENTS_PER_MESSAGE[e];
+                if (fixture.equals("delivery") && m % 33 == 0) {
+                    fixture = "bounce-permanent";
+                } else if (fixture.equals("delivery") && m % 1000 == 1) {
+                    fixture = "complaint";
+                }
+                String event = fixtures.render(fixture, sents.get(m), at.plusMillis(e * 1000L));
+                bodies.add(json.createObjectNode().put("Type", "Notification").put("MessageId", m + "-" + e)
+                        .put("TopicArn", topic).put("Message", event).toString());
+            }
+        }
+        Collections.shuffle(bodies, new java.util.Random(7));
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(bodies.get(i)).build());
+            }
+            sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries));
+        }
+
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong done = new AtomicLong();
+        EventNotifierSupport notifier = new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
+                if ("feedback".equals(exchange.getFromRouteId())
+                        && exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null) {
+                    latencies.add(System.currentTimeMillis() - exchange.getClock().getCreated());
+                    done.incrementAndGet();
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
+            }
+        };
+        camel.getManagementStrategy().addEventNotifier(notifier);
+        notifier.start();
+        calls.reset();
+        long cpuBefore = consumerCpuNanos();
+        long started = System.nanoTime();
+        camel.getRouteController().startRoute("feedback");
+
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> done.get() >= bodies.size());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long cpu = consumerCpuNanos() - cpuBefore;
+        Map<String, Long> byApi = calls.snapshot();
+        camel.getManagementStrategy().removeEventNotifier(notifier);
+        batches.flushNow();
+
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("FEEDBACK BENCHMARK: %d events (%d messages), consumers=%s%n", bodies.size(), messages,
+                camel.resolvePropertyPlaceholders("{{mailroutes.feedback.consumers}}"));
+        System.out.printf("FEEDBACK BENCHMARK: %.1f s, %.0f events/s%n", seconds, bodies.size() / seconds);
+        System.out.printf("FEEDBACK BENCHMARK: consumer-thread CPU %.3f ms/event%n", cpu / 1e6 / bodies.size());
+        System.out.printf("FEEDBACK BENCHMARK: receive -> done latency p50 %d ms, p95 %d ms, max %d ms%n",
+                sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.95)), sorted.get(sorted.size() - 1));
+        long total = byApi.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("FEEDBACK BENCHMARK: AWS calls %.2f/event%n", (double) total / bodies.size());
+        byApi.forEach((api, count) -> System.out.printf("FEEDBACK BENCHMARK:   %-32s %8d  %.3f/event%n",
+                api, count, (double) count / bodies.size()));
+    }
+
+    private List<Sent> ledgerRows(String campaignId, int messages) {
+        List<Sent> sents = new ArrayList<>();
+        List<WriteRequest> batch = new ArrayList<>();
+        String table = aws.table(Tables.MESSAGES);
+        for (int m = 0; m < messages; m++) {
+            String recipient = "bench-" + m + "@example.org";
+            Sent sent = new Sent(campaignId, recipient, MessageIds.forCampaign(campaignId, recipient), "0100-bench-" + campaignId + "-" + m);
+            sents.add(sent);
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                    "messageId", AttributeValue.fromS(sent.messageId()),
+                    "campaignId", AttributeValue.fromS(campaignId),
+                    "recipient", AttributeValue.fromS(recipient),
+                    "status", AttributeValue.fromS("SENT"),
+                    "statusRank", AttributeValue.fromN("2"),
+                    "sesMessageId", AttributeValue.fromS(sent.sesMessageId()))).build()).build());
+            if (batch.size() == 25 || m == messages - 1) {
+                Map<String, List<WriteRequest>> request = Map.of(table, List.copyOf(batch));
+                while (!request.isEmpty()) {
+                    Map<String, List<WriteRequest>> pending = request;
+                    request = dynamo.batchWriteItem(b -> b.requestItems(pending)).unprocessedItems();
+                }
+                batch.clear();
+            }
+        }
+        return sents;
+    }
+
+    /** CPU time of the ses-events consumer threads, where the whole route runs (synchronous SDK calls). */
+    private long consumerCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(aws.queues().sesEvents())) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
+    }
+}

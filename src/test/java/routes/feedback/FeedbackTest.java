@@ -1,0 +1,431 @@
+package routes.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import routes.MailroutesTest;
+import routes.aws.AwsProperties;
+import routes.aws.Tables;
+import routes.feedback.FeedbackFixtures.Sent;
+import routes.model.CampaignStatus;
+import routes.model.MessageStatus;
+import routes.store.Campaigns;
+import routes.store.Ledger;
+import routes.store.SuppressionList;
+import routes.store.SuppressionList.Reason;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** The feedback flow end to end: SES events through SNS → SQS into the ledger, suppressions, campaigns and outputs. */
+@MailroutesTest
+class FeedbackTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Autowired AwsProperties aws;
+    @Autowired DynamoDbClient dynamo;
+    @Autowired SnsClient sns;
+    @Autowired SesClient ses;
+    @Autowired SqsClient sqs;
+    @Autowired S3Client s3;
+    @Autowired Ledger ledger;
+    @Autowired Campaigns campaigns;
+    @Autowired SuppressionList suppressions;
+    @Autowired FeedbackBatches batches;
+    @Autowired CampaignCompletion completion;
+    @Autowired ObjectMapper json;
+
+    FeedbackFixtures fixtures;
+
+    @BeforeEach
+    void fixtures() {
+        fixtures = new FeedbackFixtures(aws, dynamo, sns, ses, sqs);
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource({
+            "delivery, DELIVERED", "bounce-permanent, BOUNCED", "bounce-transient, SOFT_BOUNCED",
+            "bounce-undetermined, SOFT_BOUNCED", "complaint, COMPLAINED", "reject, REJECTED", "open, OPENED",
+            "click, CLICKED", "rendering-failure, FAILED", "delivery-delay, DELIVERY_DELAYED",
+            "subscription, UNSUBSCRIBED", "notification-bounce, BOUNCED"})
+    void eachEventTypeMovesTheRecipientsRow(String fixture, MessageStatus expected) {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("types"), FeedbackFixtures.address("types"));
+
+        fixtures.publish(fixture, sent, Instant.now());
+
+        awaitStatus(sent, expected);
+    }
+
+    @Test
+    void aSendEventOfARowStillSendingMovesItToSent() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("send"), FeedbackFixtures.address("send"),
+                MessageStatus.SENDING, Map.of());
+
+        fixtures.publish("send", sent, Instant.now());
+
+        awaitStatus(sent, MessageStatus.SENT);
+    }
+
+    @Test
+    void theSameEventDeliveredTwiceIsCountedOnce() {
+        String campaignId = FeedbackFixtures.campaign("twice");
+        fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now());
+        Sent sent = fixtures.ledgerRow(campaignId, FeedbackFixtures.address("twice"));
+        Instant at = Instant.now();
+
+        fixtures.publish("open", sent, at);
+        fixtures.publish("open", sent, at);
+        fixtures.publish("delivery", sent, at.plusSeconds(1));
+        awaitStatus(sent, MessageStatus.OPENED);
+        await().atMost(WAIT).until(() -> eventsLogged(sent.messageId()) == 2);
+
+        assertThat(number(row(sent.messageId()), "opens")).isEqualTo(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            batches.flushNow();
+            Map<String, AttributeValue> campaign = campaignItem(campaignId);
+            assertThat(number(campaign, "openedCount")).isEqualTo(1);
+            assertThat(number(campaign, "deliveredCount")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aDeliveryArrivingAfterTheOpenDoesNotLowerTheStatus() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("order"), FeedbackFixtures.address("order"));
+        Instant at = Instant.now();
+
+        fixtures.publish("open", sent, at);
+        awaitStatus(sent, MessageStatus.OPENED);
+        fixtures.publish("delivery", sent, at.minusSeconds(5));
+        await().atMost(WAIT).until(() -> eventsLogged(sent.messageId()) == 2);
+
+        assertThat(ledger.find(sent.messageId()).orElseThrow().status()).isEqualTo(MessageStatus.OPENED);
+        assertThat(row(sent.messageId())).containsKey("openedAt").doesNotContainKey("deliveredAt");
+    }
+
+    @Test
+    void onlyTheEventThatSetTheStatusMayApplyItAgainAsAfterAFailedPublish() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("reapply"), FeedbackFixtures.address("reapply"));
+
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of(), "event-1")).isTrue();
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of(), "event-1")).isTrue();
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of(), "event-2")).isFalse();
+        assertThat(ledger.advance(sent.messageId(), MessageStatus.DELIVERED, Map.of())).isFalse();
+    }
+
+    @Test
+    void theSimulatorsBounceMarksTheRowBouncedButNeverSuppressesTheSimulator() {
+        String recipient = "bounce+" + UUID.randomUUID() + "@simulator.amazonses.com";
+        Sent sent = fixtures.sendThroughSes(FeedbackFixtures.campaign("sim-bounce"), recipient);
+
+        awaitStatus(sent, MessageStatus.BOUNCED);
+        assertThat(string(row(sent.messageId()), "bounceType")).isEqualTo("Permanent");
+        assertThat(suppressions.find(recipient)).isEmpty();
+    }
+
+    @Test
+    void aHardBounceSuppressesTheAddressForTheNextCampaignWithReasonAndSource() {
+        String recipient = FeedbackFixtures.address("hard");
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("hard"), recipient);
+
+        fixtures.publish("bounce-permanent", sent, Instant.now());
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(suppressions.find(recipient)).hasValueSatisfying(s -> {
+            assertThat(s.reason()).isEqualTo(Reason.HARD_BOUNCE);
+            assertThat(s.detail()).contains("General").contains("5.1.1");
+            assertThat(s.sourceMessageId()).isEqualTo(sent.messageId());
+        }));
+        assertThat(suppressions.suppressedAmong(List.of(recipient.toUpperCase()))).hasSize(1);
+    }
+
+    @Test
+    void aComplaintSuppresses() {
+        String recipient = FeedbackFixtures.address("complaint");
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("complaint"), recipient);
+
+        fixtures.publish("complaint", sent, Instant.now());
+
+        awaitSuppressed(recipient, Reason.COMPLAINT);
+        awaitStatus(sent, MessageStatus.COMPLAINED);
+    }
+
+    @Test
+    void theSimulatorsComplaintMarksTheRowComplained() {
+        String recipient = "complaint+" + UUID.randomUUID() + "@simulator.amazonses.com";
+        Sent sent = fixtures.sendThroughSes(FeedbackFixtures.campaign("sim-complaint"), recipient);
+
+        awaitStatus(sent, MessageStatus.COMPLAINED);
+        assertThat(suppressions.find(recipient)).isEmpty();
+    }
+
+    @Test
+    void anUnsubscribeSuppresses() {
+        String recipient = FeedbackFixtures.address("unsubscribe");
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("unsubscribe"), recipient);
+
+        fixtures.publish("subscription", sent, Instant.now());
+
+        awaitSuppressed(recipient, Reason.UNSUBSCRIBE);
+    }
+
+    @Test
+    void aSubscriptionOptInNeitherTracksNorSuppresses() {
+        String recipient = FeedbackFixtures.address("opt-in");
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("opt-in"), recipient);
+
+        fixtures.publish("subscription-opt-in", sent, Instant.now());
+        fixtures.publish("delivery", sent, Instant.now());
+
+        await().atMost(WAIT).until(() -> eventsLogged(sent.messageId()) == 2);
+        awaitStatus(sent, MessageStatus.DELIVERED);
+        assertThat(suppressions.find(recipient)).isEmpty();
+    }
+
+    @Test
+    void aTransientBounceRetriesTheMessageOnceAfterFifteenMinutes() {
+        Map<String, String> sendInputs = Map.of("template", "welcome", "from", "News <news@example.com>",
+                "segment", "all", "variables", "{\"name\":\"Ann\"}");
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("soft"), FeedbackFixtures.address("soft"),
+                MessageStatus.SENT, sendInputs);
+        String sendQueue = sqs.getQueueUrl(b -> b.queueName(aws.queues().send())).queueUrl();
+
+        fixtures.publish("bounce-transient", sent, Instant.now());
+
+        awaitStatus(sent, MessageStatus.SOFT_BOUNCED);
+        await().atMost(WAIT).until(() -> row(sent.messageId()).containsKey("retriedAt"));
+        assertThat(sqs.getQueueAttributes(b -> b.queueUrl(sendQueue).attributeNamesWithStrings("ApproximateNumberOfMessagesDelayed"))
+                .attributesAsStrings().get("ApproximateNumberOfMessagesDelayed")).isNotEqualTo("0");
+        assertThat(suppressions.find(sent.recipient())).isEmpty();
+    }
+
+    @Test
+    void threeTransientBouncesWithinTheWindowSuppress() {
+        String recipient = FeedbackFixtures.address("soft3");
+        Instant at = Instant.now();
+        for (int i = 0; i < 3; i++) {
+            Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("soft3-" + i), recipient);
+            fixtures.publish("bounce-transient", sent, at.plusSeconds(i));
+            awaitStatus(sent, MessageStatus.SOFT_BOUNCED);
+            if (i < 2) {
+                assertThat(suppressions.find(recipient)).isEmpty();
+            }
+        }
+
+        awaitSuppressed(recipient, Reason.SOFT_BOUNCE_LIMIT);
+    }
+
+    @Test
+    void aForgedTopicArnIsRefusedAndParkedWithTheReason() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("forged"), FeedbackFixtures.address("forged"));
+        String event = fixtures.render("bounce-permanent", sent, Instant.now());
+        String envelope = json.createObjectNode().put("Type", "Notification").put("MessageId", UUID.randomUUID().toString())
+                .put("TopicArn", "arn:aws:sns:us-east-1:666666666666:" + aws.topics().sesEvents())
+                .put("Message", event).toString();
+
+        sqs.sendMessage(b -> b.queueUrl(queue(aws.queues().sesEvents())).messageBody(envelope));
+
+        Message parked = awaitParked(sent.messageId());
+        assertThat(parked.messageAttributes().get("reason").stringValue()).contains("not on the allow-list");
+        assertThat(parked.body()).isEqualTo(envelope);
+        assertThat(ledger.find(sent.messageId()).orElseThrow().status()).isEqualTo(MessageStatus.SENT);
+    }
+
+    @Test
+    void aPoisonMessageLandsInTheDeadLetterQueueAndTheRouteKeepsConsuming() {
+        String poison = "not json " + UUID.randomUUID();
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("poison"), FeedbackFixtures.address("poison"));
+
+        sqs.sendMessage(b -> b.queueUrl(queue(aws.queues().sesEvents())).messageBody(poison));
+        fixtures.publish("delivery", sent, Instant.now());
+
+        Message parked = awaitParked(poison);
+        assertThat(parked.body()).isEqualTo(poison);
+        assertThat(parked.messageAttributes().get("reason").stringValue()).startsWith("body is not JSON");
+        awaitStatus(sent, MessageStatus.DELIVERED);
+    }
+
+    @Test
+    void anUnknownEventTypeIsLoggedAndCountedWithoutTouchingTheRow() {
+        String campaignId = FeedbackFixtures.campaign("unknown");
+        fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now());
+        Sent sent = fixtures.ledgerRow(campaignId, FeedbackFixtures.address("unknown"));
+
+        fixtures.publish("unknown-type", sent, Instant.now());
+        fixtures.publish("delivery", sent, Instant.now());
+
+        awaitStatus(sent, MessageStatus.DELIVERED);
+        await().atMost(WAIT).until(() -> eventsLogged(sent.messageId()) == 2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(number(campaignItem(campaignId), "unknownEventsCount")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aBounceWithoutTheMessageIdTagIsCorrelatedBySesMessageId() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("gsi"), FeedbackFixtures.address("gsi"));
+        String event = fixtures.render("bounce-permanent", sent, Instant.now())
+                .replaceAll("\"messageId\": \\[\\s*\"" + sent.messageId() + "\"\\s*],", "");
+        assertThat(event).doesNotContain(sent.messageId());
+
+        sns.publish(b -> b.topicArn(fixtures.sesEventsTopic()).message(event));
+
+        awaitStatus(sent, MessageStatus.BOUNCED);
+    }
+
+    @Test
+    void theReputationGuardPausesACampaignWhoseBounceRateCrossesFivePercent() {
+        String campaignId = FeedbackFixtures.campaign("reputation");
+        fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now());
+        String alerts = fixtures.subscribeNewQueue(aws.topics().alerts());
+
+        for (int i = 0; i < 19; i++) {
+            fixtures.sendThroughSes(campaignId, "success+" + UUID.randomUUID() + "@simulator.amazonses.com");
+        }
+        fixtures.sendThroughSes(campaignId, "bounce+" + UUID.randomUUID() + "@simulator.amazonses.com");
+
+        await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(fixtures.receive(alerts)).anySatisfy(alert -> {
+            JsonNode figures = json.readTree(alert);
+            assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
+            assertThat(figures.path("sends").asInt()).isEqualTo(20);
+            assertThat(figures.path("bounces").asInt()).isEqualTo(1);
+            assertThat(figures.path("bounceRate").asDouble()).isEqualTo(0.05);
+        }));
+    }
+
+    @Test
+    void everyStatusChangeIsPublishedOnTheStatusTopic() {
+        String statuses = fixtures.subscribeNewQueue(aws.topics().status());
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("status"), FeedbackFixtures.address("status"));
+
+        fixtures.publish("delivery", sent, Instant.now());
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(fixtures.receive(statuses)).anySatisfy(body -> {
+            JsonNode event = json.readTree(body);
+            assertThat(event.path("messageId").asText()).isEqualTo(sent.messageId());
+            assertThat(event.path("type").asText()).isEqualTo("message.delivered");
+            assertThat(event.path("status").asText()).isEqualTo("DELIVERED");
+            assertThat(event.path("metadata").path("segment").asText()).isEqualTo("all");
+        }));
+    }
+
+    @Test
+    void analyticsFilesAppearInS3WithOneLinePerEvent() {
+        String campaignId = FeedbackFixtures.campaign("analytics");
+        Instant at = Instant.now();
+        List<Sent> sents = List.of(fixtures.ledgerRow(campaignId, FeedbackFixtures.address("a")),
+                fixtures.ledgerRow(campaignId, FeedbackFixtures.address("b")));
+        for (Sent sent : sents) {
+            fixtures.publish("delivery", sent, at);
+            fixtures.publish("open", sent, at.plusSeconds(1));
+        }
+        sents.forEach(sent -> await().atMost(WAIT).until(() -> eventsLogged(sent.messageId()) == 2));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(analyticsLines(at, campaignId)).hasSize(4);
+        });
+    }
+
+    @Test
+    void aSentCampaignCompletesWhenEveryMessageIsSettledOrSeventyTwoHoursLater() {
+        String settled = FeedbackFixtures.campaign("settled");
+        fixtures.campaignRow(settled, CampaignStatus.SENT, Instant.now());
+        fixtures.ledgerRow(settled, FeedbackFixtures.address("settled"), MessageStatus.DELIVERED, Map.of());
+        String waiting = FeedbackFixtures.campaign("waiting");
+        fixtures.campaignRow(waiting, CampaignStatus.SENT, Instant.now());
+        fixtures.ledgerRow(waiting, FeedbackFixtures.address("waiting"));
+        String expired = FeedbackFixtures.campaign("expired");
+        fixtures.campaignRow(expired, CampaignStatus.SENT, Instant.now().minus(Duration.ofHours(73)));
+        fixtures.ledgerRow(expired, FeedbackFixtures.address("expired"));
+
+        completion.scan();
+
+        assertThat(campaigns.status(settled)).contains(CampaignStatus.COMPLETED);
+        assertThat(campaigns.status(waiting)).contains(CampaignStatus.SENT);
+        assertThat(campaigns.status(expired)).contains(CampaignStatus.COMPLETED);
+    }
+
+    private void awaitSuppressed(String recipient, Reason reason) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(suppressions.find(recipient))
+                .hasValueSatisfying(s -> assertThat(s.reason()).isEqualTo(reason)));
+    }
+
+    private void awaitStatus(Sent sent, MessageStatus expected) {
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(ledger.find(sent.messageId()).orElseThrow().status()).isEqualTo(expected));
+    }
+
+    private Message awaitParked(String marker) {
+        String dlq = queue(AwsProperties.deadLetterQueue(aws.queues().sesEvents()));
+        return await().atMost(WAIT).until(() -> sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10)
+                        .visibilityTimeout(0).messageAttributeNames("All").waitTimeSeconds(1)).messages().stream()
+                .filter(m -> m.body().contains(marker)).findFirst().orElse(null), m -> m != null);
+    }
+
+    private String queue(String name) {
+        return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+    }
+
+    private long eventsLogged(String messageId) {
+        return dynamo.query(b -> b.tableName(aws.table(Tables.EVENTS)).consistentRead(true)
+                .keyConditionExpression("messageId = :m")
+                .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(messageId)))).count();
+    }
+
+    private Map<String, AttributeValue> row(String messageId) {
+        return dynamo.getItem(b -> b.tableName(aws.table(Tables.MESSAGES)).consistentRead(true)
+                .key(Map.of("messageId", AttributeValue.fromS(messageId)))).item();
+    }
+
+    private Map<String, AttributeValue> campaignItem(String campaignId) {
+        return dynamo.getItem(b -> b.tableName(aws.table(Tables.CAMPAIGNS)).consistentRead(true)
+                .key(Map.of("campaignId", AttributeValue.fromS(campaignId)))).item();
+    }
+
+    private List<String> analyticsLines(Instant at, String campaignId) throws IOException {
+        String prefix = AnalyticsWriter.PREFIX + "dt=" + at.toString().substring(0, 10) + "/";
+        List<String> lines = new java.util.ArrayList<>();
+        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(aws.bucket()).prefix(prefix)).contents()) {
+            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(aws.bucket()).key(object.key())).asByteArray();
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .filter(line -> line.contains(campaignId)).forEach(lines::add);
+            }
+        }
+        return lines;
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}

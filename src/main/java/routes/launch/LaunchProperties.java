@@ -1,0 +1,29 @@
+package routes.launch;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How campaigns are launched onto the send queue.
+ *
+ * @param cron               Quartz cron of the launcher (default every 15 s)
+ * @param maxChunkRecipients recipients per send-queue message
+ * @param maxChunkBytes      JSON bytes per send-queue message
+ * @param maxBatchBytes      JSON bytes per SendMessageBatch call (SQS limits the batch payload as a whole)
+ * @param staleAfter         a LAUNCHING campaign whose launcher reported no progress for this long is resumed
+ */
+@Validated
+@ConfigurationProperties("mailroutes.launch")
+public record LaunchProperties(
+        @NotBlank @DefaultValue("0/15 * * * * ?") String cron,
+        @Min(1) @Max(500) @DefaultValue("500") int maxChunkRecipients,
+        @Min(1024) @Max(262144) @DefaultValue("200000") int maxChunkBytes,
+        @Min(1024) @DefaultValue("262144") int maxBatchBytes,
+        @NotNull @DefaultValue("2m") Duration staleAfter) {
+}

@@ -114,11 +114,11 @@ public class CampaignIntake {
     private void judge(IntakeReport report, CampaignDefinition definition, Instant now) {
         long judged = report.valid() + report.invalid();
         if (report.valid() == 0) {
-            report.decide(IntakeReport.Outcome.REJECTED, "no valid recipients", null);
+            reject(report, "no valid recipients");
         } else if ((double) report.invalid() / judged > properties.maxInvalidRatio()) {
-            report.decide(IntakeReport.Outcome.REJECTED, String.format(java.util.Locale.ROOT,
+            reject(report, String.format(java.util.Locale.ROOT,
                     "%d of %d rows invalid, more than the allowed share %.2f (mailroutes.intake.max-invalid-ratio)",
-                    report.invalid(), judged, properties.maxInvalidRatio()), null);
+                    report.invalid(), judged, properties.maxInvalidRatio()));
         } else if (definition.sendAt() != null && definition.sendAt().isAfter(now)) {
             report.decide(IntakeReport.Outcome.SCHEDULED, null, definition.sendAt());
         } else {
@@ -127,6 +127,11 @@ public class CampaignIntake {
             }
             report.decide(IntakeReport.Outcome.ACCEPTED, null, now);
         }
+    }
+
+    private static void reject(IntakeReport report, String reason) {
+        report.problem(new Problem(0, "", reason));
+        report.decide(IntakeReport.Outcome.REJECTED, reason, null);
     }
 
     /**

@@ -3,6 +3,7 @@ package routes.intake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
@@ -28,15 +29,24 @@ public class IntakeFiles {
     private final CampaignObjects objects;
     private final CsvCampaignParser csv;
     private final Clock clock;
-    private final IntakeProperties properties;
     private volatile long maxFileSize;
+    private volatile Duration manifestWait;
 
     public IntakeFiles(CampaignObjects objects, CsvCampaignParser csv, Clock clock, IntakeProperties properties) {
         this.objects = objects;
         this.csv = csv;
         this.clock = clock;
-        this.properties = properties;
         this.maxFileSize = properties.maxFileSize().toBytes();
+        this.manifestWait = properties.manifestWait();
+    }
+
+    /** Changes at runtime how long a manifest and its CSV wait for each other. */
+    public void setManifestWait(Duration manifestWait) {
+        this.manifestWait = manifestWait;
+    }
+
+    public Duration manifestWait() {
+        return manifestWait;
     }
 
     /** Changes the size limit at runtime (operations, and tests that cannot upload gigabytes). */
@@ -90,7 +100,7 @@ public class IntakeFiles {
         Optional<HeadObjectResponse> recipients = objects.head(recipientsKey);
         if (recipients.isEmpty()) {
             return waitOrReject(key, etag, size, modified, FileFormat.MANIFEST, recipientsKey,
-                    "manifest without its CSV: " + recipientsKey + " did not arrive within " + properties.manifestWait());
+                    "manifest without its CSV: " + recipientsKey + " did not arrive within " + manifestWait);
         }
         long csvSize = recipients.get().contentLength();
         if (csvSize > maxFileSize) {
@@ -121,7 +131,7 @@ public class IntakeFiles {
 
     private IntakeFile waitOrReject(String key, String etag, long size, Instant modified, FileFormat format,
                                     String recipientsKey, String reason) {
-        boolean expired = modified.plus(properties.manifestWait()).isBefore(clock.instant());
+        boolean expired = modified.plus(manifestWait).isBefore(clock.instant());
         return expired
                 ? new IntakeFile(key, etag, size, modified, format, IntakeFile.Action.REJECT, key, recipientsKey,
                 new Problem(0, format == FileFormat.CSV ? "manifest" : "recipientsKey", reason))

@@ -90,8 +90,9 @@ public class IntakeFiles {
                     ? file(key, etag, size, modified, format, IntakeFile.Action.SKIP, key, null)
                     : waitOrReject(key, etag, size, modified, format, key,
                     "CSV without a manifest: expected " + manifestOf(key));
-            case UNKNOWN -> file(key, etag, size, modified, format, IntakeFile.Action.REJECT, key,
-                    new Problem(0, "", "unsupported file type; expected .json, .jsonl, .csv with .manifest.json"));
+            // Waits like an unpaired file: uploaders (and the embedded S3) may show a temporary name first.
+            case UNKNOWN -> waitOrReject(key, etag, size, modified, format, key,
+                    "unsupported file type; expected .json, .jsonl, or .csv with .manifest.json");
         };
     }
 
@@ -134,7 +135,11 @@ public class IntakeFiles {
         boolean expired = modified.plus(manifestWait).isBefore(clock.instant());
         return expired
                 ? new IntakeFile(key, etag, size, modified, format, IntakeFile.Action.REJECT, key, recipientsKey,
-                new Problem(0, format == FileFormat.CSV ? "manifest" : "recipientsKey", reason))
+                new Problem(0, switch (format) {
+                    case CSV -> "manifest";
+                    case MANIFEST -> "recipientsKey";
+                    default -> "";
+                }, reason))
                 : new IntakeFile(key, etag, size, modified, format, IntakeFile.Action.WAIT, key, recipientsKey, null);
     }
 

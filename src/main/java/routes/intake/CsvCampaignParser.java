@@ -58,10 +58,7 @@ public class CsvCampaignParser implements CampaignFileParser {
         BufferedReader reader = new BufferedReader(Utf8Text.strictReader(in), 64 * 1024);
         long line = 1;
         try {
-            int first = Utf8Text.firstSignificant(reader);
-            if (first == -1) {
-                throw new BrokenFileException(0, "", "empty file");
-            }
+            int first = Utf8Text.firstOfNonEmpty(reader);
             if (first == '{' || first == '[') {
                 throw new BrokenFileException(1, "", "the content is JSON, but the extension says CSV");
             }

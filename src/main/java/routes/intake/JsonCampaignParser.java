@@ -57,9 +57,7 @@ public class JsonCampaignParser implements CampaignFileParser {
     JsonParser open(InputStream in) throws IOException {
         java.io.BufferedReader reader = new java.io.BufferedReader(Utf8Text.strictReader(in));
         try {
-            if (Utf8Text.firstSignificant(reader) == -1) {
-                throw new BrokenFileException(0, "", "empty file");
-            }
+            Utf8Text.firstOfNonEmpty(reader);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw Utf8Text.notUtf8(1, e);
         }

@@ -60,10 +60,7 @@ public class JsonlCampaignParser implements CampaignFileParser {
         BufferedReader reader = new BufferedReader(Utf8Text.strictReader(in), 64 * 1024);
         long line = 0;
         try {
-            int first = Utf8Text.firstSignificant(reader);
-            if (first == -1) {
-                throw new BrokenFileException(0, "", "empty file");
-            }
+            int first = Utf8Text.firstOfNonEmpty(reader);
             if (first != '{') {
                 throw new BrokenFileException(1, "", "not JSON lines: the first line does not start with '{'");
             }

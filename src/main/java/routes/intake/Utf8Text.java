@@ -44,4 +44,13 @@ final class Utf8Text {
         reader.reset();
         return c;
     }
+
+    /** The first non-blank character (see {@link #firstSignificant}); a blank file is broken. */
+    static int firstOfNonEmpty(java.io.BufferedReader reader) throws IOException {
+        int first = firstSignificant(reader);
+        if (first == -1) {
+            throw new BrokenFileException(0, "", "empty file");
+        }
+        return first;
+    }
 }

@@ -40,11 +40,7 @@ public class Campaigns {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":to", Items.s(to.name()));
         values.put(":now", Items.s(clock.instant().toString()));
-        int i = 0;
-        for (CampaignStatus status : from) {
-            values.put(":f" + i++, Items.s(status.name()));
-        }
-        String allowed = values.keySet().stream().filter(k -> k.startsWith(":f")).sorted().collect(Collectors.joining(", "));
+        String allowed = statusIn(from, values);
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
                     .updateExpression("SET #s = :to, updatedAt = :now")
@@ -173,11 +169,7 @@ public class Campaigns {
         values.put(":launching", Items.s(CampaignStatus.LAUNCHING.name()));
         values.put(":now", Items.s(SORTABLE.format(clock.instant())));
         values.put(":stale", Items.s(SORTABLE.format(staleBefore)));
-        int i = 0;
-        for (CampaignStatus status : from) {
-            values.put(":f" + i++, Items.s(status.name()));
-        }
-        String allowed = values.keySet().stream().filter(k -> k.startsWith(":f")).sorted().collect(Collectors.joining(", "));
+        String allowed = statusIn(from, values);
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
                     .updateExpression("SET #s = :launching, launchHeartbeat = :now, updatedAt = :now")
@@ -223,5 +215,14 @@ public class Campaigns {
         } catch (ConditionalCheckFailedException lost) {
             return false;
         }
+    }
+
+    /** Adds {@code :f0, :f1, …} for the statuses to {@code values}; returns them as an IN list. */
+    private static String statusIn(Set<CampaignStatus> from, Map<String, AttributeValue> values) {
+        int i = 0;
+        for (CampaignStatus status : from) {
+            values.put(":f" + i++, Items.s(status.name()));
+        }
+        return values.keySet().stream().filter(k -> k.startsWith(":f")).sorted().collect(Collectors.joining(", "));
     }
 }

@@ -12,9 +12,11 @@ import org.springframework.stereotype.Component;
 public class RecurringCampaignRoutes extends RouteBuilder {
 
     private final LaunchProperties properties;
+    private final RecurringCampaigns campaigns;
 
-    public RecurringCampaignRoutes(LaunchProperties properties) {
+    public RecurringCampaignRoutes(LaunchProperties properties, RecurringCampaigns campaigns) {
         this.properties = properties;
+        this.campaigns = campaigns;
     }
 
     @Override
@@ -23,7 +25,8 @@ public class RecurringCampaignRoutes extends RouteBuilder {
             from("master:mailroutes-recurring-" + recurring.name() + ":quartz:mailroutes-recurring/"
                     + recurring.name() + "?cron=" + recurring.cron().replace(' ', '+'))
                     .routeId("recurring-" + recurring.name())
-                    .to("bean:recurringCampaigns?method=fire('" + recurring.name() + "')");
+                    .setBody(constant(recurring))
+                    .bean(campaigns, "fire");
         }
     }
 }

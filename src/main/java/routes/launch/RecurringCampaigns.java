@@ -35,13 +35,6 @@ public class RecurringCampaigns {
         this.clock = clock;
     }
 
-    /** Fires the configured recurring campaign {@code name}. */
-    public String fire(String name) {
-        LaunchProperties.Recurring recurring = properties.recurring().stream().filter(r -> r.name().equals(name))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("no recurring campaign " + name));
-        return fire(recurring);
-    }
-
     /** @return the campaign id of this firing */
     public String fire(LaunchProperties.Recurring recurring) {
         String campaignId = recurring.name() + "-" + STAMP.format(clock.instant());

@@ -46,11 +46,7 @@ public class Campaigns {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":to", Items.s(to.name()));
         values.put(":now", Items.s(clock.instant().toString()));
-        int i = 0;
-        for (CampaignStatus status : from) {
-            values.put(":f" + i++, Items.s(status.name()));
-        }
-        String allowed = values.keySet().stream().filter(k -> k.startsWith(":f")).sorted().collect(Collectors.joining(", "));
+        String allowed = statusIn(from, values);
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
                     .updateExpression("SET #s = :to, updatedAt = :now")
@@ -146,5 +142,149 @@ public class Campaigns {
                 .map(item -> new InStatus(Items.string(item, "campaignId"), status,
                         Items.instant(item, stamp).or(() -> Items.instant(item, "updatedAt")).orElse(null)))
                 .toList();
+    }
+
+    // ── intake and launch ────────────────────────────────────────────────────────────────────────
+
+    /** Fixed-width UTC timestamps, so that string order is time order in the status-sendAt index. */
+    private static final java.time.format.DateTimeFormatter SORTABLE =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * A campaign as intake registers it.
+     *
+     * @param definition the campaign fields as JSON (the intake's own shape), read back by the launch
+     */
+    public record Registration(String campaignId, CampaignStatus status, java.time.Instant sendAt, String name,
+                               String format, String sourceKey, String recipientsKey, String sourceETag,
+                               String definition, long recipientCount) {}
+
+    /** What the launch needs of a campaign row. */
+    public record Launchable(String campaignId, CampaignStatus status, java.time.Instant sendAt, String format,
+                             String sourceKey, String recipientsKey, String definition, int enqueuedChunks) {}
+
+    public boolean exists(String campaignId) {
+        return status(campaignId).isPresent();
+    }
+
+    /** Conditional put: false when a campaign with this id exists already (a re-dropped file). */
+    public boolean register(Registration campaign) {
+        String now = SORTABLE.format(clock.instant());
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("campaignId", Items.s(campaign.campaignId()));
+        item.put("status", Items.s(campaign.status().name()));
+        item.put("sendAt", Items.s(SORTABLE.format(campaign.sendAt())));
+        item.put("format", Items.s(campaign.format()));
+        item.put("sourceKey", Items.s(campaign.sourceKey()));
+        item.put("definition", Items.s(campaign.definition()));
+        item.put("recipientCount", Items.n(campaign.recipientCount()));
+        item.put("createdAt", Items.s(now));
+        item.put("updatedAt", Items.s(now));
+        if (campaign.name() != null) {
+            item.put("name", Items.s(campaign.name()));
+        }
+        if (campaign.recipientsKey() != null) {
+            item.put("recipientsKey", Items.s(campaign.recipientsKey()));
+        }
+        if (campaign.sourceETag() != null) {
+            item.put("sourceETag", Items.s(campaign.sourceETag()));
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(campaignId)"));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    public Optional<Launchable> launchable(String campaignId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(campaignId))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Launchable(campaignId, CampaignStatus.valueOf(Items.string(item, "status")),
+                Items.instant(item, "sendAt").orElse(null), Items.string(item, "format"),
+                Items.string(item, "sourceKey"), Items.string(item, "recipientsKey"),
+                Items.string(item, "definition"), (int) Items.number(item, "enqueuedChunks")));
+    }
+
+    /** Ids of campaigns in {@code status} whose sendAt is not after {@code until} (GSI status-sendAt). */
+    public java.util.List<String> due(CampaignStatus status, java.time.Instant until) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        dynamo.queryPaginator(b -> b.tableName(table).indexName(routes.aws.Tables.CAMPAIGNS_BY_STATUS)
+                        .keyConditionExpression("#s = :s AND sendAt <= :until")
+                        .expressionAttributeNames(Map.of("#s", "status"))
+                        .expressionAttributeValues(Map.of(":s", Items.s(status.name()),
+                                ":until", Items.s(SORTABLE.format(until))))
+                        .projectionExpression("campaignId"))
+                .items().forEach(item -> ids.add(Items.string(item, "campaignId")));
+        return ids;
+    }
+
+    /**
+     * Claims a campaign for launching: from one of {@code from}, or from a LAUNCHING whose launcher
+     * stopped reporting progress before {@code staleBefore} (it crashed; its progress stays on the row).
+     */
+    public boolean claimLaunch(String campaignId, Set<CampaignStatus> from, java.time.Instant staleBefore) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":launching", Items.s(CampaignStatus.LAUNCHING.name()));
+        values.put(":now", Items.s(SORTABLE.format(clock.instant())));
+        values.put(":stale", Items.s(SORTABLE.format(staleBefore)));
+        String allowed = statusIn(from, values);
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
+                    .updateExpression("SET #s = :launching, launchHeartbeat = :now, updatedAt = :now")
+                    .conditionExpression("#s IN (" + allowed + ") OR (#s = :launching AND "
+                            + "(attribute_not_exists(launchHeartbeat) OR launchHeartbeat < :stale))")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    /** Records that chunks {@code 0..enqueuedChunks-1} are on the send queue; false if the launch lost its claim. */
+    public boolean recordEnqueued(String campaignId, int enqueuedChunks) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
+                    .updateExpression("SET enqueuedChunks = :n, launchHeartbeat = :now")
+                    .conditionExpression("#s = :launching")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":n", Items.n(enqueuedChunks),
+                            ":now", Items.s(SORTABLE.format(clock.instant())),
+                            ":launching", Items.s(CampaignStatus.LAUNCHING.name()))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    /** LAUNCHING → SENDING with the totals of the launch. */
+    public boolean finishLaunch(String campaignId, int chunkCount, long recipientCount) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
+                    .updateExpression("SET #s = :sending, chunkCount = :chunks, enqueuedChunks = :chunks, "
+                            + "recipientCount = :recipients, updatedAt = :now")
+                    .conditionExpression("#s = :launching")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":sending", Items.s(CampaignStatus.SENDING.name()),
+                            ":launching", Items.s(CampaignStatus.LAUNCHING.name()),
+                            ":chunks", Items.n(chunkCount), ":recipients", Items.n(recipientCount),
+                            ":now", Items.s(SORTABLE.format(clock.instant())))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    /** Adds {@code :f0, :f1, …} for the statuses to {@code values}; returns them as an IN list. */
+    private static String statusIn(Set<CampaignStatus> from, Map<String, AttributeValue> values) {
+        int i = 0;
+        for (CampaignStatus status : from) {
+            values.put(":f" + i++, Items.s(status.name()));
+        }
+        return values.keySet().stream().filter(k -> k.startsWith(":f")).sorted().collect(Collectors.joining(", "));
     }
 }

@@ -34,5 +34,19 @@ public final class LocalMailroutes {
                 %n""",
                 api, env.getProperty("local.server.port"), env.getProperty("mailroutes.aws.bucket"),
                 aws.outbox(), aws.endpoints());
+        dropSampleCampaign(context, env.getProperty("mailroutes.aws.bucket"));
+    }
+
+    /** The bundled sample campaign goes into the inbox, so a newcomer sees the whole flow run. */
+    private static void dropSampleCampaign(ConfigurableApplicationContext context, String bucket) {
+        try (java.io.InputStream sample = LocalMailroutes.class.getResourceAsStream("/samples/welcome-campaign.json")) {
+            byte[] content = sample.readAllBytes();
+            context.getBean(software.amazon.awssdk.services.s3.S3Client.class).putObject(
+                    b -> b.bucket(bucket).key("inbox/welcome-campaign.json"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+            System.out.printf("  Sample       s3://%s/inbox/welcome-campaign.json dropped; see reports/ and accepted/%n", bucket);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,32 @@
+package routes.intake;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How campaign files are judged.
+ *
+ * @param maxInvalidRatio     share of invalid rows above which the whole file is rejected
+ * @param maxFileSize         objects larger than this are rejected from their S3 size, before reading
+ * @param manifestWait        how long a manifest waits for its CSV (and a CSV for its manifest) before rejection
+ * @param maxColumns          CSV header columns allowed (each column is a template variable)
+ * @param maxReportedProblems problems listed in one report; the counts stay exact beyond it
+ * @param pollDelayMillis     pause between two listings of the inbox
+ */
+@Validated
+@ConfigurationProperties("mailroutes.intake")
+public record IntakeProperties(
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1") double maxInvalidRatio,
+        @NotNull @DefaultValue("1GB") DataSize maxFileSize,
+        @NotNull @DefaultValue("10m") Duration manifestWait,
+        @Min(1) @DefaultValue("1000") int maxColumns,
+        @Min(0) @DefaultValue("100000") int maxReportedProblems,
+        @Min(100) @DefaultValue("1000") long pollDelayMillis) {
+}

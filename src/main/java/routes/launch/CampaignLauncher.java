@@ -1,0 +1,179 @@
+package routes.launch;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import routes.intake.CampaignDefinition;
+import routes.intake.CampaignFileParser;
+import routes.intake.CampaignIntake;
+import routes.intake.CampaignObjects;
+import routes.intake.CampaignValidator;
+import routes.intake.FileFormat;
+import routes.intake.Problem;
+import routes.intake.Recipient;
+import routes.intake.Row;
+import routes.intake.RowSink;
+import routes.model.CampaignStatus;
+import routes.model.MessageIds;
+import routes.model.SendChunk;
+import routes.store.Campaigns;
+
+/**
+ * Launches due campaigns: claims one (conditional status change), streams its accepted file again,
+ * keeps the rows intake accepted, and enqueues {@link SendChunk}s with SendMessageBatch. After each
+ * batch the campaign row records how many chunks are on the queue, so a launcher that dies resumes
+ * after the last recorded batch instead of starting over.
+ */
+@Component
+public class CampaignLauncher {
+
+    /** What one launch did. */
+    public record Launch(String campaignId, int chunks, long recipients, int resumedAfter) {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignLauncher.class);
+    private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
+
+    private final Campaigns campaigns;
+    private final CampaignIntake intake;
+    private final CampaignObjects objects;
+    private final CampaignValidator validator;
+    private final ChunkQueue queue;
+    private final LaunchProperties properties;
+    private final Clock clock;
+    /** Absent overrides are left out: a chunk of 500 stays well under the size limit. */
+    private final ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private volatile Duration staleAfter;
+
+    public CampaignLauncher(Campaigns campaigns, CampaignIntake intake, CampaignObjects objects,
+                            CampaignValidator validator, ChunkQueue queue, LaunchProperties properties, Clock clock) {
+        this.campaigns = campaigns;
+        this.intake = intake;
+        this.objects = objects;
+        this.validator = validator;
+        this.queue = queue;
+        this.properties = properties;
+        this.clock = clock;
+        this.staleAfter = properties.staleAfter();
+    }
+
+    /** Changes at runtime after how long a silent LAUNCHING campaign is taken over. */
+    public void setStaleAfter(Duration staleAfter) {
+        this.staleAfter = staleAfter;
+    }
+
+    /** Campaigns to launch now: due SCHEDULED and ACCEPTED ones, and every LAUNCHING one (maybe stale). */
+    public List<String> due() {
+        Instant now = clock.instant();
+        List<String> ids = new ArrayList<>(campaigns.due(CampaignStatus.SCHEDULED, now));
+        ids.addAll(campaigns.due(CampaignStatus.ACCEPTED, now));
+        ids.addAll(campaigns.due(CampaignStatus.LAUNCHING, FAR_FUTURE));
+        return ids;
+    }
+
+    /** SCHEDULED/ACCEPTED → LAUNCHING, or takes over a LAUNCHING campaign whose launcher went silent. */
+    public boolean claim(String campaignId) {
+        return campaigns.claimLaunch(campaignId, EnumSet.of(CampaignStatus.SCHEDULED, CampaignStatus.ACCEPTED),
+                clock.instant().minus(staleAfter));
+    }
+
+    /** Enqueues the chunks not yet on the queue, then LAUNCHING → SENDING with the totals. */
+    public Launch launch(String campaignId) {
+        Campaigns.Launchable campaign = campaigns.launchable(campaignId)
+                .orElseThrow(() -> new IllegalStateException("campaign " + campaignId + " vanished"));
+        CampaignDefinition definition = intake.definition(campaign.definition());
+        CampaignFileParser parser = intake.parser(FileFormat.valueOf(campaign.format()));
+        CampaignValidator.Rows rows = validator.rows(definition, campaign.sendAt());
+        Batches batches = new Batches(campaignId, campaign.enqueuedChunks());
+        Chunker chunker = new Chunker(json, new SendChunk(campaignId, 0, definition.from(), definition.replyTo(),
+                definition.configurationSet(), definition.tags(), List.of()),
+                properties.maxChunkRecipients(), properties.maxChunkBytes(), batches::add);
+        long[] recipients = {0};
+        String rowsKey = campaign.recipientsKey() == null ? campaign.sourceKey() : campaign.recipientsKey();
+        try (InputStream in = objects.open(rowsKey)) {
+            parser.rows(in, definition, new RowSink() {
+                @Override
+                public void row(Row row) {
+                    Optional<Recipient> recipient = rows.check(row, problem -> { });
+                    recipient.ifPresent(r -> {
+                        recipients[0]++;
+                        chunker.add(toChunkRecipient(campaignId, r));
+                    });
+                }
+
+                @Override
+                public void problem(Problem problem) {
+                    // reported at intake; the launch only skips the row
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int chunks = chunker.finish();
+        batches.flush();
+        if (!campaigns.finishLaunch(campaignId, chunks, recipients[0])) {
+            throw new IllegalStateException("campaign " + campaignId + " left LAUNCHING during its launch");
+        }
+        LOG.info("Campaign {} launched: {} recipients in {} chunks ({} were enqueued before a resume)",
+                campaignId, recipients[0], chunks, campaign.enqueuedChunks());
+        return new Launch(campaignId, chunks, recipients[0], campaign.enqueuedChunks());
+    }
+
+    private static SendChunk.Recipient toChunkRecipient(String campaignId, Recipient r) {
+        String segment = r.segment() != null ? r.segment() : r.tags().get("segmentId");
+        return new SendChunk.Recipient(MessageIds.forCampaign(campaignId, r.email()), r.email(), r.template(),
+                r.from(), r.subject(), segment, r.variables());
+    }
+
+    /** Collects chunks into SendMessageBatch calls and records progress after each call. */
+    private final class Batches {
+
+        private final String campaignId;
+        private final int alreadyEnqueued;
+        private final List<String> pending = new ArrayList<>();
+        private int pendingBytes;
+        private int nextIndex;
+
+        Batches(String campaignId, int alreadyEnqueued) {
+            this.campaignId = campaignId;
+            this.alreadyEnqueued = alreadyEnqueued;
+        }
+
+        void add(Chunker.Encoded chunk) {
+            if (chunk.index() < alreadyEnqueued) {
+                return;
+            }
+            int bytes = chunk.bytes();
+            if (!pending.isEmpty() && (pending.size() == ChunkQueue.MAX_BATCH_ENTRIES
+                    || pendingBytes + bytes > properties.maxBatchBytes())) {
+                flush();
+            }
+            pending.add(chunk.json());
+            pendingBytes += bytes;
+            nextIndex = chunk.index() + 1;
+        }
+
+        void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            queue.send(pending);
+            pending.clear();
+            pendingBytes = 0;
+            if (!campaigns.recordEnqueued(campaignId, nextIndex)) {
+                throw new IllegalStateException("campaign " + campaignId + " lost its launch claim");
+            }
+        }
+    }
+}

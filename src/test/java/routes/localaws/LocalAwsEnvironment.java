@@ -29,6 +29,7 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.aws.region", LocalAws.REGION);
         properties.put("mailroutes.aws.provision", "true");
         properties.put("mailroutes.local-aws.outbox-path", aws.outbox().toString());
+        properties.put("mailroutes.send.unsubscribe-secret", "local-unsubscribe-secret");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
     }
 }

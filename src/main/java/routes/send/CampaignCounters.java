@@ -35,7 +35,7 @@ public class CampaignCounters {
 
     /** Writes what has been counted so far; a failed write keeps its deltas for the next flush. */
     @PreDestroy
-    public void flush() {
+    public void flushAll() {
         pending.keySet().forEach(this::flush);
     }
 

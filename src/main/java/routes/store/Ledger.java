@@ -109,7 +109,7 @@ public class Ledger {
      * Attributes another flow wrote on the row (metadata, ttl) are kept.
      */
     public Claim claim(String messageId, String campaignId, String recipient, String segment, boolean resendAmbiguous) {
-        Map<String, String> names = Map.of("#s", "status", "#r", "statusRank");
+        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":sending", Items.s(MessageStatus.SENDING.name()), ":rank", Items.n(MessageStatus.SENDING.rank()),
                 ":queued", Items.s(MessageStatus.QUEUED.name()), ":e", Items.s(recipient),
@@ -121,8 +121,9 @@ public class Ledger {
             update.append(", campaignId = :c");
         }
         if (segment != null) {
+            names.put("#seg", "segment");
             values.put(":seg", Items.s(segment));
-            update.append(", segment = :seg");
+            update.append(", #seg = :seg");
         }
         update.append(" ADD attempts :one");
         String condition = "attribute_not_exists(messageId) OR #s = :queued" + (resendAmbiguous ? " OR #s = :sending" : "");
@@ -148,6 +149,7 @@ public class Ledger {
      */
     public boolean recordSuppressed(String messageId, String campaignId, String recipient, String segment) {
         String now = clock.instant().toString();
+        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":s", Items.s(MessageStatus.SUPPRESSED.name()), ":r", Items.n(MessageStatus.SUPPRESSED.rank()),
                 ":e", Items.s(recipient), ":now", Items.s(now)));
@@ -158,14 +160,15 @@ public class Ledger {
             update.append(", campaignId = :c");
         }
         if (segment != null) {
+            names.put("#seg", "segment");
             values.put(":seg", Items.s(segment));
-            update.append(", segment = :seg");
+            update.append(", #seg = :seg");
         }
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
                     .updateExpression(update.toString())
                     .conditionExpression("attribute_not_exists(messageId) OR #r < :r")
-                    .expressionAttributeNames(Map.of("#s", "status", "#r", "statusRank"))
+                    .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException alreadyFurther) {

@@ -30,6 +30,8 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.aws.provision", "true");
         properties.put("mailroutes.local-aws.outbox-path", aws.outbox().toString());
         properties.put("mailroutes.send.unsubscribe-secret", "local-unsubscribe-secret");
+        // DynamoDB Local logs two INFO lines per request, which skews the send benchmark.
+        properties.put("logging.level.com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler", "WARN");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
     }
 }

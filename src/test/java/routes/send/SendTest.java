@@ -36,7 +36,9 @@ import routes.store.Campaigns;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The send flow from the send queue to the outbox, the ledger and the campaign row, on the embedded AWS. */
@@ -48,6 +50,7 @@ class SendTest {
 
     @Autowired DynamoDbClient dynamo;
     @Autowired SqsClient sqs;
+    @Autowired S3Client s3;
     @Autowired AwsProperties aws;
     @Autowired ObjectMapper json;
     @Autowired Ledger ledger;
@@ -248,6 +251,34 @@ class SendTest {
         assertThat(header(mails.get(0), "List-Unsubscribe")).isNull();
         assertThat(dynamo.getItem(b -> b.tableName(aws.table(Tables.MESSAGES))
                 .key(Map.of("messageId", AttributeValue.fromS(messageId)))).item().get("metadata").s()).isEqualTo("order-17");
+    }
+
+    @Test
+    void aTemplateInS3IsUsedAndCannotReachClassesOrFiles() throws Exception {
+        String sneaky = "send-s3-" + UUID.randomUUID();
+        putTemplate(sneaky, "From S3 for $name", "<p>$name.getClass().forName('java.lang.Runtime').getRuntime()</p>", "plain $name");
+        String reader = "send-s3-" + UUID.randomUUID();
+        putTemplate(reader, "reads files", "#parse('/etc/passwd')", "#include('/etc/hostname')");
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Recipient ann = recipient(campaignId, "ann-" + run + "@example.org", sneaky, Map.of("name", "Ann"));
+        Recipient bob = recipient(campaignId, "bob-" + run + "@example.org", reader, Map.of("name", "Bob"));
+
+        fixture.enqueue(campaignId, List.of(ann, bob), 500);
+
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        MimeMessage mail = fixture.mailsOf(campaignId).get(ann.email()).get(0);
+        assertThat(mail.getSubject()).isEqualTo("From S3 for Ann");
+        String html = ((MimeMultipart) mail.getContent()).getBodyPart(1).getContent().toString();
+        assertThat(html).contains("forName").doesNotContain("java.lang.Runtime@");
+        assertThat(status(bob)).isEqualTo(MessageStatus.FAILED);
+        assertThat(fixture.mailsOf(campaignId)).doesNotContainKey(bob.email());
+    }
+
+    private void putTemplate(String name, String subject, String html, String text) {
+        Map.of("template.json", "{\"description\": \"test\", \"requiredVariables\": [\"name\"]}",
+                "subject.vm", subject, "body.html.vm", html, "body.txt.vm", text).forEach((file, content) ->
+                s3.putObject(b -> b.bucket(aws.bucket()).key("templates/" + name + "/" + file), RequestBody.fromString(content)));
     }
 
     private MessageStatus status(Recipient recipient) {

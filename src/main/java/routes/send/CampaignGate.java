@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
 import routes.store.Campaigns;
@@ -53,6 +54,14 @@ public class CampaignGate {
             }
         }
         return false;
+    }
+
+    /**
+     * Asked again right before SES: a recipient may have waited for a throttle permit while its campaign
+     * was paused or cancelled. True when it must not be sent now (it has been deferred or dropped).
+     */
+    public boolean withholds(Exchange exchange) {
+        return !admit(exchange.getProperty(SesOutcomes.DELIVERY, Delivery.class));
     }
 
     /** The campaign's status, at most {@code status-cache-ttl} old. */

@@ -90,6 +90,12 @@ public class SesOutcomes {
         finish(exchange);
     }
 
+    /** The campaign stopped while the mail waited for a permit: not sent, the row goes back to QUEUED. */
+    public void withheld(Exchange exchange) {
+        ledger.release(delivery(exchange).messageId(), "campaign stopped before sending");
+        finish(exchange);
+    }
+
     /** Anything else: retry with exponential backoff, then give up on this delivery of the chunk. */
     public void failedTransiently(Exchange exchange) {
         int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;

@@ -114,6 +114,27 @@ final class SendFixture {
         return mailsOf(campaignId).values().stream().mapToInt(List::size).sum();
     }
 
+    /** A mail count that answers whether it changed since it was last asked. */
+    final class Count {
+        private final String campaignId;
+        private int last = -1;
+
+        private Count(String campaignId) {
+            this.campaignId = campaignId;
+        }
+
+        boolean stable() {
+            int now = mailCount(campaignId);
+            boolean same = now == last;
+            last = now;
+            return same;
+        }
+    }
+
+    Count countOf(String campaignId) {
+        return new Count(campaignId);
+    }
+
     static String header(MimeMessage mail, String name) {
         try {
             return mail.getHeader(name, ",");

@@ -67,12 +67,9 @@ public class CampaignGate {
     /** The campaign's status, at most {@code status-cache-ttl} old. */
     public Optional<CampaignStatus> status(String campaignId) {
         Instant now = clock.instant();
-        Seen last = seen.get(campaignId);
-        if (last == null || last.at().plus(properties.statusCacheTtl()).isBefore(now)) {
-            last = new Seen(campaigns.status(campaignId), now);
-            seen.put(campaignId, last);
-        }
-        return last.status();
+        // compute() so that of all the threads finding the entry stale, one reads and the others wait for it.
+        return seen.compute(campaignId, (id, last) -> last == null || last.at().plus(properties.statusCacheTtl()).isBefore(now)
+                ? new Seen(campaigns.status(id), now) : last).status();
     }
 
     /** Drops the cached status, e.g. after this replica changed it. */

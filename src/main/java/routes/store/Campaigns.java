@@ -2,7 +2,9 @@ package routes.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +16,8 @@ import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.model.CampaignStatus;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -286,5 +290,38 @@ public class Campaigns {
             values.put(":f" + i++, Items.s(status.name()));
         }
         return values.keySet().stream().filter(k -> k.startsWith(":f")).sorted().collect(Collectors.joining(", "));
+    }
+
+    /** The ids of every campaign in {@code status}, from the status-sendAt index. */
+    public List<String> idsWithStatus(CampaignStatus status) {
+        List<String> ids = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(Tables.CAMPAIGNS_BY_STATUS)
+                    .keyConditionExpression("#s = :s")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":s", Items.s(status.name())))
+                    .exclusiveStartKey(from));
+            page.items().forEach(item -> ids.add(Items.string(item, "campaignId")));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return ids;
+    }
+
+    /**
+     * Records chunk {@code chunk} of the campaign as done, idempotently (a number set {@code chunksDone},
+     * so a redelivered chunk is not counted twice), and answers whether every chunk of the launch's
+     * {@code chunkCount} is now done. False while launch has not written {@code chunkCount}.
+     */
+    public boolean chunkDone(String campaignId, int chunk) {
+        Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
+                .updateExpression("ADD chunksDone :chunk SET updatedAt = :now")
+                .conditionExpression("attribute_exists(campaignId)")
+                .expressionAttributeValues(Map.of(":chunk", AttributeValue.fromNs(List.of(Integer.toString(chunk))),
+                        ":now", Items.s(clock.instant().toString())))
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        AttributeValue done = item.get("chunksDone");
+        return item.containsKey("chunkCount") && done != null && done.ns().size() >= Items.number(item, "chunkCount");
     }
 }

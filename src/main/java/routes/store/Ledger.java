@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
@@ -325,5 +326,110 @@ public class Ledger {
                     .stream().mapToLong(page -> page.count()).sum();
         }
         return total;
+    }
+
+    /** What {@link #claim} found. */
+    public enum Claim {
+        /** The row is now SENDING and belongs to the caller: send. */
+        CLAIMED,
+        /** The row is SENT or further on (or SUPPRESSED, FAILED): nothing to send. */
+        DONE,
+        /** The row was already SENDING: an earlier attempt died between claim and SES's answer. */
+        AMBIGUOUS
+    }
+
+    /**
+     * Claims a recipient's row for sending in one conditional write: creates it, or moves it from
+     * QUEUED, straight into SENDING (DESIGN §3 names a QUEUED step first; going straight to SENDING
+     * saves a write per email and is equivalent, since nothing else claims QUEUED rows). With
+     * {@code resendAmbiguous} a row found SENDING is claimed again (policy {@code on-ambiguous=resend}).
+     * Attributes another flow wrote on the row (metadata, ttl) are kept.
+     */
+    public Claim claim(String messageId, String campaignId, String recipient, String segment, boolean resendAmbiguous) {
+        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":sending", Items.s(MessageStatus.SENDING.name()), ":rank", Items.n(MessageStatus.SENDING.rank()),
+                ":queued", Items.s(MessageStatus.QUEUED.name()), ":e", Items.s(recipient),
+                ":now", Items.s(clock.instant().toString()), ":one", Items.n(1)));
+        StringBuilder update = new StringBuilder("SET #s = :sending, #r = :rank, recipient = :e, sendingAt = :now, "
+                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
+        if (campaignId != null) {
+            values.put(":c", Items.s(campaignId));
+            update.append(", campaignId = :c");
+        }
+        if (segment != null) {
+            names.put("#seg", "segment");
+            values.put(":seg", Items.s(segment));
+            update.append(", #seg = :seg");
+        }
+        update.append(" ADD attempts :one");
+        String condition = "attribute_not_exists(messageId) OR #s = :queued" + (resendAmbiguous ? " OR #s = :sending" : "");
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+                    .updateExpression(update.toString())
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Claim.CLAIMED;
+        } catch (ConditionalCheckFailedException taken) {
+            Map<String, AttributeValue> old = taken.hasItem() ? taken.item() : null;
+            String status = old != null ? Items.string(old, "status")
+                    : find(messageId).map(entry -> entry.status().name()).orElse(null);
+            return MessageStatus.SENDING.name().equals(status) ? Claim.AMBIGUOUS : Claim.DONE;
+        }
+    }
+
+    /**
+     * Records a recipient as SUPPRESSED (never sent), creating the row if needed; false when the row
+     * already stands at that rank or higher.
+     */
+    public boolean recordSuppressed(String messageId, String campaignId, String recipient, String segment) {
+        String now = clock.instant().toString();
+        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":s", Items.s(MessageStatus.SUPPRESSED.name()), ":r", Items.n(MessageStatus.SUPPRESSED.rank()),
+                ":e", Items.s(recipient), ":now", Items.s(now)));
+        StringBuilder update = new StringBuilder("SET #s = :s, #r = :r, recipient = :e, suppressedAt = :now, "
+                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
+        if (campaignId != null) {
+            values.put(":c", Items.s(campaignId));
+            update.append(", campaignId = :c");
+        }
+        if (segment != null) {
+            names.put("#seg", "segment");
+            values.put(":seg", Items.s(segment));
+            update.append(", #seg = :seg");
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+                    .updateExpression(update.toString())
+                    .conditionExpression("attribute_not_exists(messageId) OR #r < :r")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyFurther) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives a claimed row back (SENDING → QUEUED) when SES certainly did not take the mail, so a
+     * later delivery of the chunk claims it again. The only move down in rank, and only from SENDING.
+     */
+    public boolean release(String messageId, String lastError) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+                    .updateExpression("SET #s = :queued, #r = :rank, lastError = :err, updatedAt = :now")
+                    .conditionExpression("#s = :sending")
+                    .expressionAttributeNames(Map.of("#s", "status", "#r", "statusRank"))
+                    .expressionAttributeValues(Map.of(
+                            ":queued", Items.s(MessageStatus.QUEUED.name()), ":rank", Items.n(MessageStatus.QUEUED.rank()),
+                            ":sending", Items.s(MessageStatus.SENDING.name()), ":err", Items.s(lastError),
+                            ":now", Items.s(clock.instant().toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException notOurs) {
+            return false;
+        }
     }
 }

@@ -46,6 +46,8 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.unsubscribe.secret", "test-unsubscribe-secret");
         // Tests fire requests back to back with the one key; ApiKeysTest covers the limit itself.
         properties.put("mailroutes.api.requests-per-second", "10000");
+        // DynamoDB Local logs two INFO lines per request, which skews the send benchmark.
+        properties.put("logging.level.com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler", "WARN");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
     }
 }

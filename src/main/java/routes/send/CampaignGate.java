@@ -1,0 +1,79 @@
+package routes.send;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+import routes.model.CampaignStatus;
+import routes.store.Campaigns;
+
+/**
+ * Lets a recipient through only while its campaign may send. The status is read at most once per
+ * {@code status-cache-ttl} (≤ 1 s) per campaign, so PAUSED or CANCELLED stops sending within a second.
+ * A PAUSED campaign's recipients are deferred (sent again later as the chunk's remainder), a
+ * CANCELLED one's dropped; so are recipients past this replica's 24-hour budget (deferred).
+ */
+@Component
+public class CampaignGate {
+
+    private record Seen(Optional<CampaignStatus> status, Instant at) {}
+
+    private final Campaigns campaigns;
+    private final SendRate sendRate;
+    private final SendProperties properties;
+    private final Clock clock;
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+    public CampaignGate(Campaigns campaigns, SendRate sendRate, SendProperties properties, Clock clock) {
+        this.campaigns = campaigns;
+        this.sendRate = sendRate;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    public boolean admit(Delivery delivery) {
+        if (!sendRate.dailyBudgetLeft()) {
+            delivery.run().defer(delivery.recipient());
+            return false;
+        }
+        if (delivery.campaignId() == null) {
+            return true;
+        }
+        Optional<CampaignStatus> status = status(delivery.campaignId());
+        if (status.isEmpty()) {
+            return true;
+        }
+        switch (status.get()) {
+            case PAUSED -> delivery.run().defer(delivery.recipient());
+            case CANCELLED, REJECTED -> delivery.run().cancel();
+            default -> {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Asked again right before SES: a recipient may have waited for a throttle permit while its campaign
+     * was paused or cancelled. True when it must not be sent now (it has been deferred or dropped).
+     */
+    public boolean withholds(Exchange exchange) {
+        return !admit(exchange.getProperty(SesOutcomes.DELIVERY, Delivery.class));
+    }
+
+    /** The campaign's status, at most {@code status-cache-ttl} old. */
+    public Optional<CampaignStatus> status(String campaignId) {
+        Instant now = clock.instant();
+        // compute() so that of all the threads finding the entry stale, one reads and the others wait for it.
+        return seen.compute(campaignId, (id, last) -> last == null || last.at().plus(properties.statusCacheTtl()).isBefore(now)
+                ? new Seen(campaigns.status(id), now) : last).status();
+    }
+
+    /** Drops the cached status, e.g. after this replica changed it. */
+    public void forget(String campaignId) {
+        seen.remove(campaignId);
+    }
+}

@@ -1,0 +1,42 @@
+package routes.send;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code mailroutes.send.*}: the send flow's tunables. Rates are cluster totals; each replica takes
+ * its share ({@code replicas}). See docs/send.md.
+ */
+@Validated
+@ConfigurationProperties("mailroutes.send")
+public record SendProperties(
+        @Min(1) @DefaultValue("4") int consumers,
+        @Min(10) @DefaultValue("60") int visibilityTimeoutSeconds,
+        @NotNull @DefaultValue("SKIP") OnAmbiguous onAmbiguous,
+        @Positive @DefaultValue("14") double maxRate,
+        @Min(1) @DefaultValue("50000") long maxPer24h,
+        @DefaultValue("false") boolean useSesQuota,
+        @Min(1) @DefaultValue("1") int replicas,
+        @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2") double transactionalShare,
+        @NotBlank @DefaultValue("noreply@mailroutes.local") String defaultFrom,
+        @NotBlank @DefaultValue("https://mailroutes.local") String unsubscribeBaseUrl,
+        @NotBlank @DefaultValue("unsubscribe@mailroutes.local") String unsubscribeMailto,
+        @NotNull @DefaultValue("30s") Duration templateCacheTtl,
+        @NotNull @DefaultValue("500ms") Duration statusCacheTtl,
+        @Min(1) @DefaultValue("4") int maxAttempts,
+        @NotNull @DefaultValue("200ms") Duration retryBaseDelay,
+        @Min(1) @DefaultValue("200") int maxThrottledRetries,
+        @Min(0) @DefaultValue("10") int pausedRecheckSeconds,
+        @Min(100) @DefaultValue("1000") long counterFlushMillis) {
+
+    /** What to do with a row found SENDING: an earlier attempt died before SES answered (DESIGN §3). */
+    public enum OnAmbiguous { SKIP, RESEND }
+}

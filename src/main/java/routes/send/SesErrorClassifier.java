@@ -1,0 +1,56 @@
+package routes.send;
+
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/** Sorts what SES (or the way to it) answered into what the send flow does about it. */
+@Component
+public class SesErrorClassifier {
+
+    /** The send flow's reaction to a failed SES call. */
+    public enum Kind {
+        /** Rate or daily quota exceeded: never counted as sent; slow down and retry. */
+        THROTTLED,
+        /** SES will never take this mail: FAILED with the code. */
+        PERMANENT,
+        /** Sending is paused for the account or the configuration set: pause campaigns, alert. */
+        SENDING_PAUSED,
+        /** Anything else (5xx, network, unknown): retry with backoff, then leave the chunk to SQS. */
+        TRANSIENT
+    }
+
+    private static final Set<String> PERMANENT = Set.of("MessageRejected", "MailFromDomainNotVerified",
+            "InvalidParameterValue", "TemplateDoesNotExist", "ConfigurationSetDoesNotExist");
+    private static final Set<String> PAUSED = Set.of("AccountSendingPaused", "ConfigurationSetSendingPaused");
+
+    public Kind classify(Exchange exchange) {
+        return classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    public Kind classify(Throwable failure) {
+        String code = code(failure);
+        if (code == null) {
+            return Kind.TRANSIENT;
+        }
+        if (code.equals("Throttling") || code.equals("ThrottlingException")) {
+            return Kind.THROTTLED;
+        }
+        String bare = code.endsWith("Exception") ? code.substring(0, code.length() - "Exception".length()) : code;
+        if (PERMANENT.contains(bare)) {
+            return Kind.PERMANENT;
+        }
+        return PAUSED.contains(bare) ? Kind.SENDING_PAUSED : Kind.TRANSIENT;
+    }
+
+    /** The AWS error code in the failure or its causes, or null for a failure SES did not answer. */
+    public static String code(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+                return aws.awsErrorDetails().errorCode();
+            }
+        }
+        return null;
+    }
+}

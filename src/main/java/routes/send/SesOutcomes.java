@@ -1,0 +1,147 @@
+package routes.send;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import routes.model.MessageStatus;
+import routes.store.Ledger;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What follows an SES call for one recipient: the ledger, the counters, the rate, and whether the
+ * send loop goes round again (exchange properties {@code sesDone} and {@code sesRetryDelay}).
+ */
+@Component
+public class SesOutcomes {
+
+    public static final String DELIVERY = "delivery";
+    static final String DONE = "sesDone";
+    static final String RETRY_DELAY = "sesRetryDelay";
+    static final String ATTEMPTS = "sesAttempts";
+    static final String THROTTLED = "sesThrottled";
+    private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
+    private static final long THROTTLE_PAUSE_MILLIS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SesOutcomes.class);
+
+    private final Ledger ledger;
+    private final CampaignCounters counters;
+    private final SendRate rate;
+    private final AccountPause accountPause;
+    private final SendProperties properties;
+    private final int maxReceiveCount;
+
+    public SesOutcomes(Ledger ledger, CampaignCounters counters, SendRate rate, AccountPause accountPause,
+                       SendProperties properties, @Value("${mailroutes.aws.max-receive-count}") int maxReceiveCount) {
+        this.ledger = ledger;
+        this.counters = counters;
+        this.rate = rate;
+        this.accountPause = accountPause;
+        this.properties = properties;
+        this.maxReceiveCount = maxReceiveCount;
+    }
+
+    /** SES took the mail: SENT with its MessageId. */
+    public void sent(Exchange exchange) {
+        Delivery delivery = delivery(exchange);
+        String sesMessageId = exchange.getMessage().getHeader("CamelAwsSesMessageId", String.class);
+        ledger.advance(delivery.messageId(), MessageStatus.SENT, Map.of("sesMessageId", AttributeValue.fromS(sesMessageId)));
+        counters.add(delivery.campaignId(), "sent");
+        rate.sent();
+    }
+
+    /** Throttling: never sent; halve the rate and go round again (the throttle applies to the retry too). */
+    public void throttled(Exchange exchange) {
+        rate.throttled();
+        int times = exchange.getProperty(THROTTLED, 0, Integer.class) + 1;
+        exchange.setProperty(THROTTLED, times);
+        if (times > properties.maxThrottledRetries()) {
+            giveUp(exchange);
+        }
+        exchange.setProperty(RETRY_DELAY, THROTTLE_PAUSE_MILLIS);
+    }
+
+    /** SES will never take this mail: FAILED with code and message. */
+    public void rejected(Exchange exchange) {
+        Delivery delivery = delivery(exchange);
+        String reason = reason(exchange);
+        LOG.info("Message {} FAILED: {}", delivery.messageId(), reason);
+        ledger.advance(delivery.messageId(), MessageStatus.FAILED, Map.of("lastError", AttributeValue.fromS(reason)));
+        counters.add(delivery.campaignId(), "failed");
+        finish(exchange);
+    }
+
+    /**
+     * Account or configuration set paused: the mail was not sent, so the row goes back to QUEUED and
+     * the recipient waits in the chunk's remainder; every SENDING campaign is paused. The body becomes
+     * the alert to publish, or null when one went out within the last minute.
+     */
+    public void sendingPaused(Exchange exchange) throws JsonProcessingException {
+        Delivery delivery = delivery(exchange);
+        String code = SesErrorClassifier.code(exception(exchange));
+        ledger.release(delivery.messageId(), reason(exchange));
+        delivery.run().defer(delivery.recipient());
+        exchange.getMessage().setBody(accountPause.pauseAll(code));
+        finish(exchange);
+    }
+
+    /** The campaign stopped while the mail waited for a permit: not sent, the row goes back to QUEUED. */
+    public void withheld(Exchange exchange) {
+        ledger.release(delivery(exchange).messageId(), "campaign stopped before sending");
+        finish(exchange);
+    }
+
+    /** Anything else: retry with exponential backoff, then give up on this delivery of the chunk. */
+    public void failedTransiently(Exchange exchange) {
+        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
+        exchange.setProperty(ATTEMPTS, attempts);
+        if (attempts >= properties.maxAttempts()) {
+            giveUp(exchange);
+        }
+        Duration delay = properties.retryBaseDelay().multipliedBy(1L << (attempts - 1));
+        exchange.setProperty(RETRY_DELAY, delay.toMillis());
+    }
+
+    /**
+     * Out of retries for this delivery of the chunk. Unless this is the chunk's last receive, the row
+     * goes back to QUEUED for the next one; on the last it is FAILED. Either way the chunk fails.
+     */
+    private void giveUp(Exchange exchange) {
+        Delivery delivery = delivery(exchange);
+        String reason = reason(exchange);
+        int received = exchange.getMessage().getHeader(RECEIVE_COUNT, 1, Integer.class);
+        if (received >= maxReceiveCount) {
+            ledger.advance(delivery.messageId(), MessageStatus.FAILED, Map.of("lastError", AttributeValue.fromS(reason)));
+            counters.add(delivery.campaignId(), "failed");
+        } else {
+            ledger.release(delivery.messageId(), reason);
+        }
+        throw new SendFailed("message " + delivery.messageId() + " not sent after retries (receive " + received
+                + " of " + maxReceiveCount + "): " + reason, exception(exchange));
+    }
+
+    private static void finish(Exchange exchange) {
+        exchange.setProperty(DONE, true);
+        exchange.setProperty(RETRY_DELAY, 0L);
+    }
+
+    private static Delivery delivery(Exchange exchange) {
+        return exchange.getProperty(DELIVERY, Delivery.class);
+    }
+
+    private static Throwable exception(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    private static String reason(Exchange exchange) {
+        Throwable failure = exception(exchange);
+        String code = SesErrorClassifier.code(failure);
+        String message = failure == null ? "unknown" : String.valueOf(failure.getMessage());
+        return (code == null ? failure == null ? "Unknown" : failure.getClass().getSimpleName() : code) + ": " + message;
+    }
+}

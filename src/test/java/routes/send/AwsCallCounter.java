@@ -1,0 +1,58 @@
+package routes.send;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Counts the application's AWS calls by service and operation (AwsClients adds every ExecutionInterceptor
+ * bean to every client) and notes when each SendRawEmail went out, for {@link SendBenchmark}.
+ */
+@Component
+public class AwsCallCounter implements ExecutionInterceptor {
+
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("benchmarkStarted");
+
+    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Long> rawSends = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        calls.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "." + operation,
+                name -> new LongAdder()).increment();
+        attributes.putAttribute(STARTED, System.nanoTime());
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if ("SendRawEmail".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+            rawSends.add(attributes.getAttribute(STARTED));
+        }
+    }
+
+    /** Calls by "Service.Operation" since the last reset. */
+    Map<String, Long> snapshot() {
+        Map<String, Long> copy = new TreeMap<>();
+        calls.forEach((name, count) -> copy.put(name, count.sum()));
+        return copy;
+    }
+
+    /** System.nanoTime() at the start of every successful SendRawEmail since the last reset. */
+    long[] rawSendTimes() {
+        return rawSends.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    void reset() {
+        calls.clear();
+        rawSends.clear();
+    }
+}

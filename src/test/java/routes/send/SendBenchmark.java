@@ -1,0 +1,211 @@
+package routes.send;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import routes.MailroutesTest;
+import routes.aws.AwsProperties;
+import routes.aws.Tables;
+import routes.localaws.LocalAws;
+import routes.model.CampaignStatus;
+import routes.model.SendChunk.Recipient;
+import routes.store.Campaigns;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Prints the send flow's numbers (docs/send.md): end-to-end emails/s with SES unlimited, AWS calls per
+ * email by API, app CPU per email, the raw DynamoDB Local / ElasticMQ ceilings of this machine, and the
+ * throttle's precision at 50/s over 60 s. Run alone:
+ * {@code mvn -B -o test -Dtest=SendBenchmark -Dsurefire.excludes=none}
+ */
+@MailroutesTest
+class SendBenchmark {
+
+    private static final int EMAILS = 4000;
+    private static final int CHUNK = 500;
+    private static final int THREADS = 4;
+
+    @Autowired DynamoDbClient dynamo;
+    @Autowired SqsClient sqs;
+    @Autowired AwsProperties aws;
+    @Autowired ObjectMapper json;
+    @Autowired Campaigns campaigns;
+    @Autowired SendRate sendRate;
+    @Autowired AwsCallCounter calls;
+
+    @AfterEach
+    void reset() {
+        LocalAws.get().ses().reset();
+        sendRate.reset();
+    }
+
+    @Test
+    void unlimited() throws Exception {
+        SendFixture fixture = new SendFixture(dynamo, sqs, aws, json);
+        sendRate.setMaxRate(1_000_000);
+        warmUp(fixture);
+
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, EMAILS / CHUNK);
+        List<Recipient> recipients = SendFixture.greeted(campaignId, EMAILS);
+        calls.reset();
+        Map<Long, Long> cpuBefore = appThreadCpu();
+        long processCpuBefore = processCpu();
+        long started = System.nanoTime();
+        List<?> chunks = fixture.enqueue(campaignId, recipients, CHUNK);
+        AtomicInteger polls = new AtomicInteger();
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            polls.incrementAndGet();
+            return campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT;
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double appCpuMs = cpuSince(cpuBefore) / 1e6;
+        double processCpuMs = (processCpu() - processCpuBefore) / 1e6;
+        Map<String, Long> byApi = calls.snapshot();
+        // Not the application's calls: the harness enqueues (GetQueueUrl + SendMessage per chunk) and polls the status.
+        byApi.merge("Sqs.GetQueueUrl", (long) -chunks.size(), Long::sum);
+        byApi.merge("Sqs.SendMessage", (long) -chunks.size(), Long::sum);
+        byApi.merge("DynamoDb.GetItem", (long) -polls.get(), Long::sum);
+        byApi.values().removeIf(count -> count == 0);
+
+        double emailsPerSecond = EMAILS / seconds;
+        System.out.printf("%nSEND BENCHMARK: %d emails in %.2f s = %.0f emails/s end to end (SES unlimited, %d consumers)%n",
+                EMAILS, seconds, emailsPerSecond, THREADS);
+        long total = byApi.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("SEND BENCHMARK: AWS calls per email %.3f (all of the application's calls from enqueue to SENT)%n", (double) total / EMAILS);
+        byApi.forEach((api, count) -> System.out.printf("SEND BENCHMARK:   %-40s %7d  %.3f/email%n", api, count, (double) count / EMAILS));
+        System.out.printf("SEND BENCHMARK: app CPU %.2f ms/email (Camel threads); whole JVM incl. emulators %.2f ms/email%n",
+                appCpuMs / EMAILS, processCpuMs / EMAILS);
+
+        double dynamoWrites = rawDynamoWritesPerSecond();
+        double sqsMessages = rawSqsMessagesPerSecond();
+        double ddbBound = dynamoWrites / 2;
+        System.out.printf("SEND BENCHMARK: raw DynamoDB Local %.0f conditional UpdateItem/s (%d threads) -> ceiling %.0f emails/s at 2 writes/email; ratio %.2f%n",
+                dynamoWrites, THREADS, ddbBound, emailsPerSecond / ddbBound);
+        System.out.printf("SEND BENCHMARK: raw ElasticMQ %.0f messages/s send+receive+delete (%d threads); chunks of %d -> ceiling %.0f emails/s; ratio %.4f%n",
+                sqsMessages, THREADS, CHUNK, sqsMessages * CHUNK, emailsPerSecond / (sqsMessages * CHUNK));
+    }
+
+    @Test
+    void throttledAt50PerSecondFor60Seconds() {
+        SendFixture fixture = new SendFixture(dynamo, sqs, aws, json);
+        sendRate.setMaxRate(50);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 8);
+        fixture.enqueue(campaignId, SendFixture.greeted(campaignId, 4000), CHUNK);
+        calls.reset();
+        await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            long[] times = calls.rawSendTimes();
+            return times.length > 0 && System.nanoTime() - times[0] > TimeUnit.SECONDS.toNanos(61);
+        });
+        campaigns.transition(campaignId, Set.of(CampaignStatus.SENDING), CampaignStatus.CANCELLED);
+
+        long[] times = calls.rawSendTimes();
+        long first = times[0];
+        long end = first + TimeUnit.SECONDS.toNanos(60);
+        int inMinute = 0;
+        int maxWindow = 0;
+        for (int i = 0, j = 0; i < times.length && times[i] < end; i++) {
+            inMinute++;
+            while (j < times.length && times[j] - times[i] < TimeUnit.SECONDS.toNanos(1)) {
+                j++;
+            }
+            maxWindow = Math.max(maxWindow, j - i);
+        }
+        System.out.printf("%nSEND BENCHMARK: throttle 50/s for 60 s: %d sent, average %.2f/s, max %d in any 1 s window%n",
+                inMinute, inMinute / 60.0, maxWindow);
+    }
+
+    private void warmUp(SendFixture fixture) {
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        fixture.enqueue(campaignId, SendFixture.greeted(campaignId, 200), CHUNK);
+        await().atMost(Duration.ofMinutes(2)).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+    }
+
+    /** Conditional UpdateItem on the messages table from THREADS threads, as the claim does. */
+    private double rawDynamoWritesPerSecond() throws Exception {
+        String table = aws.table(Tables.MESSAGES);
+        int perThread = 1000;
+        return parallel(perThread, i -> dynamo.updateItem(b -> b.tableName(table)
+                .key(Map.of("messageId", AttributeValue.fromS("raw-" + UUID.randomUUID())))
+                .updateExpression("SET #s = :s")
+                .conditionExpression("attribute_not_exists(messageId)")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("QUEUED"))))) ;
+    }
+
+    /** One message through a scratch queue: SendMessage, ReceiveMessage, DeleteMessage. */
+    private double rawSqsMessagesPerSecond() throws Exception {
+        String url = sqs.createQueue(b -> b.queueName("raw-" + UUID.randomUUID())).queueUrl();
+        return parallel(250, i -> {
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("x"));
+            sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1)).messages()
+                    .forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())));
+        });
+    }
+
+    private interface Call {
+        void run(int i) throws Exception;
+    }
+
+    private static double parallel(int perThread, Call call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        long started = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    call.run(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get();
+        }
+        pool.shutdown();
+        return THREADS * perThread / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /** CPU time of the application's Camel threads (consumers, timers, the throttle). */
+    private static Map<Long, Long> appThreadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("Camel")) {
+                cpu.put(info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return cpu;
+    }
+
+    private static long cpuSince(Map<Long, Long> before) {
+        long total = 0;
+        for (Map.Entry<Long, Long> now : appThreadCpu().entrySet()) {
+            total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+        }
+        return total;
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}

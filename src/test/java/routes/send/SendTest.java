@@ -1,0 +1,302 @@
+package routes.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static routes.send.SendFixture.greeted;
+import static routes.send.SendFixture.header;
+import static routes.send.SendFixture.recipient;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import routes.MailroutesTest;
+import routes.aws.AwsProperties;
+import routes.aws.Tables;
+import routes.localaws.LocalAws;
+import routes.model.CampaignStatus;
+import routes.model.MessageIds;
+import routes.model.MessageStatus;
+import routes.model.SendChunk;
+import routes.model.SendChunk.Recipient;
+import routes.model.UnsubscribeToken;
+import routes.store.Campaigns;
+import routes.store.Ledger;
+import routes.store.SuppressionList;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The send flow from the send queue to the outbox, the ledger and the campaign row, on the embedded AWS. */
+@MailroutesTest
+class SendTest {
+
+    private static final Duration SENDING = Duration.ofSeconds(40);
+    private static final Pattern UNSUBSCRIBE = Pattern.compile("<https://mailroutes\\.local/u/([^>]+)>, <mailto:unsubscribe@mailroutes\\.local\\?subject=unsubscribe-([^>]+)>");
+
+    @Autowired DynamoDbClient dynamo;
+    @Autowired SqsClient sqs;
+    @Autowired S3Client s3;
+    @Autowired AwsProperties aws;
+    @Autowired ObjectMapper json;
+    @Autowired Ledger ledger;
+    @Autowired Campaigns campaigns;
+    @Autowired SuppressionList suppressions;
+    @Autowired UnsubscribeToken tokens;
+    @Autowired SendRate sendRate;
+    @Autowired CamelContext camel;
+
+    SendFixture fixture;
+
+    @BeforeEach
+    void fixture() {
+        fixture = new SendFixture(dynamo, sqs, aws, json);
+    }
+
+    @AfterEach
+    void resetRates() {
+        LocalAws.get().ses().reset();
+        sendRate.reset();
+    }
+
+    @Test
+    void everyRecipientGetsExactlyOneRenderedMailAndASuppressedOneNone() throws Exception {
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Recipient ann = recipient(campaignId, "ann-" + run + "@example.org", "send-greeting", Map.of("name", "Änne", "code", "A1"));
+        Recipient bob = recipient(campaignId, "bob-" + run + "@example.org", "send-greeting", Map.of("name", "Bob"));
+        Recipient gone = recipient(campaignId, "gone-" + run + "@example.org", "send-greeting", Map.of("name", "Gone"));
+        suppressions.suppress(gone.email(), SuppressionList.Reason.UNSUBSCRIBE, "test", null);
+
+        fixture.enqueue(campaignId, List.of(ann, bob, gone), 500);
+
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        assertThat(status(ann)).isEqualTo(MessageStatus.SENT);
+        assertThat(status(bob)).isEqualTo(MessageStatus.SENT);
+        assertThat(status(gone)).isEqualTo(MessageStatus.SUPPRESSED);
+        assertThat(ledger.find(ann.messageId()).orElseThrow().sesMessageId()).isNotBlank();
+
+        Map<String, List<MimeMessage>> mails = fixture.mailsOf(campaignId);
+        assertThat(mails.keySet()).containsExactlyInAnyOrder(ann.email(), bob.email());
+        assertThat(mails.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+        MimeMessage mail = mails.get(ann.email()).get(0);
+        assertThat(mail.getSubject()).isEqualTo("Grüße, Änne");
+        assertThat(mail.getFrom()[0].toString()).contains("tests@mailroutes.local");
+        MimeMultipart parts = (MimeMultipart) mail.getContent();
+        assertThat(parts.getContentType()).startsWith("multipart/alternative");
+        assertThat(parts.getBodyPart(0).getContentType()).contains("text/plain").containsIgnoringCase("utf-8");
+        assertThat(parts.getBodyPart(0).getContent().toString()).contains("Hallo Änne, your code is A1.");
+        assertThat(parts.getBodyPart(1).getContentType()).contains("text/html");
+        assertThat(parts.getBodyPart(1).getContent().toString()).contains("<p>Hallo Änne,</p>");
+        assertThat(header(mail, "List-Unsubscribe-Post")).isEqualTo("List-Unsubscribe=One-Click");
+        Matcher unsubscribe = UNSUBSCRIBE.matcher(header(mail, "List-Unsubscribe"));
+        assertThat(unsubscribe.matches()).as(header(mail, "List-Unsubscribe")).isTrue();
+        assertThat(tokens.verify(unsubscribe.group(1))).contains(ann.messageId());
+        assertThat(unsubscribe.group(2)).isEqualTo(unsubscribe.group(1));
+
+        await().atMost(SENDING).until(() -> counter(campaignId, "sentCount") == 2 && counter(campaignId, "suppressedCount") == 1);
+    }
+
+    @Test
+    void aTemplateErrorFailsThatRecipientAndTheRestGoOut() {
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Recipient ann = recipient(campaignId, "ann-" + run + "@example.org", "send-greeting", Map.of("name", "Ann"));
+        Recipient nameless = recipient(campaignId, "nameless-" + run + "@example.org", "send-greeting", Map.of());
+        Recipient broken = recipient(campaignId, "broken-" + run + "@example.org", "send-broken", Map.of("name", "B"));
+        Recipient unknown = recipient(campaignId, "unknown-" + run + "@example.org", "send-no-such-template", Map.of());
+        Recipient cid = recipient(campaignId, "cid-" + run + "@example.org", "send-greeting", Map.of("name", "Cid"));
+
+        fixture.enqueue(campaignId, List.of(ann, nameless, broken, unknown, cid), 500);
+
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        assertThat(List.of(status(ann), status(cid))).containsOnly(MessageStatus.SENT);
+        assertThat(ledger.find(nameless.messageId()).orElseThrow()).satisfies(entry -> {
+            assertThat(entry.status()).isEqualTo(MessageStatus.FAILED);
+            assertThat(entry.lastError()).contains("TemplateError").contains("[name]");
+        });
+        assertThat(ledger.find(broken.messageId()).orElseThrow().lastError()).contains("does not parse");
+        assertThat(ledger.find(unknown.messageId()).orElseThrow().lastError()).contains("not found");
+        assertThat(fixture.mailsOf(campaignId).keySet()).containsExactlyInAnyOrder(ann.email(), cid.email());
+        await().atMost(SENDING).until(() -> counter(campaignId, "failedCount") == 3 && counter(campaignId, "sentCount") == 2);
+    }
+
+    @Test
+    void stoppingTheSendRouteMidCampaignSendsNobodyTwiceAndMissesNobody() throws Exception {
+        sendRate.setMaxRate(20);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 8);
+        List<Recipient> recipients = greeted(campaignId, 80);
+        // A crash between claim and SES's answer left this row SENDING: on-ambiguous=skip never sends it again.
+        Recipient ambiguous = recipients.get(42);
+        ledger.claim(ambiguous.messageId(), campaignId, ambiguous.email(), null, false);
+
+        fixture.enqueue(campaignId, recipients, 10);
+        await().atMost(SENDING).until(() -> fixture.mailCount(campaignId) >= 10);
+        camel.getRouteController().stopRoute("send");
+        int sentBeforeRestart = fixture.mailCount(campaignId);
+        camel.getRouteController().startRoute("send");
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        assertThat(sentBeforeRestart).isLessThan(80);
+        Map<String, List<MimeMessage>> mails = fixture.mailsOf(campaignId);
+        assertThat(mails.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+        assertThat(mails).hasSize(79).doesNotContainKey(ambiguous.email());
+        assertThat(status(ambiguous)).isEqualTo(MessageStatus.SENDING);
+    }
+
+    @Test
+    void aPausedCampaignStopsWithinASecondAndResumesWhereItStopped() {
+        sendRate.setMaxRate(5);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        List<Recipient> recipients = greeted(campaignId, 30);
+        fixture.enqueue(campaignId, recipients, 500);
+        await().atMost(SENDING).until(() -> fixture.mailCount(campaignId) >= 3);
+
+        Instant pausedAt = Instant.now();
+        campaigns.transition(campaignId, Set.of(CampaignStatus.SENDING), CampaignStatus.PAUSED);
+        int paused = stopsWithinASecond(campaignId, recipients, pausedAt);
+        assertThat(paused).isLessThan(30);
+
+        campaigns.transition(campaignId, Set.of(CampaignStatus.PAUSED), CampaignStatus.SENDING);
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        Map<String, List<MimeMessage>> mails = fixture.mailsOf(campaignId);
+        assertThat(mails).hasSize(30);
+        assertThat(mails.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+    }
+
+    @Test
+    void aCancelledCampaignSendsNoMore() {
+        sendRate.setMaxRate(5);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        List<Recipient> recipients = greeted(campaignId, 30);
+        fixture.enqueue(campaignId, recipients, 500);
+        await().atMost(SENDING).until(() -> fixture.mailCount(campaignId) >= 2);
+
+        Instant cancelledAt = Instant.now();
+        campaigns.transition(campaignId, Set.of(CampaignStatus.SENDING), CampaignStatus.CANCELLED);
+        int cancelled = stopsWithinASecond(campaignId, recipients, cancelledAt);
+        assertThat(cancelled).isLessThan(30);
+        assertThat(recipients).filteredOn(r -> status(r) != MessageStatus.SENT).isNotEmpty()
+                .allSatisfy(r -> assertThat(status(r)).isIn(null, MessageStatus.QUEUED));
+        assertThat(campaigns.status(campaignId)).contains(CampaignStatus.CANCELLED);
+    }
+
+    @Test
+    void sesThrottlingABurstStillSendsEveryRecipientExactlyOnce() {
+        LocalAws.get().ses().setMaxSendRate(5);
+        sendRate.setMaxRate(50);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 3);
+        List<Recipient> recipients = greeted(campaignId, 30);
+        fixture.enqueue(campaignId, recipients, 10);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        Map<String, List<MimeMessage>> mails = fixture.mailsOf(campaignId);
+        assertThat(mails).hasSize(30);
+        assertThat(mails.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+        assertThat(recipients).allSatisfy(r -> assertThat(status(r)).isEqualTo(MessageStatus.SENT));
+    }
+
+    @Test
+    void accountSendingPausedPausesTheCampaignAndNothingIsLost() {
+        LocalAws.get().ses().pauseAccountSending(true);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        List<Recipient> recipients = greeted(campaignId, 3);
+        fixture.enqueue(campaignId, recipients, 500);
+
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
+        assertThat(fixture.mailCount(campaignId)).isZero();
+
+        LocalAws.get().ses().pauseAccountSending(false);
+        campaigns.transition(campaignId, Set.of(CampaignStatus.PAUSED), CampaignStatus.SENDING);
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        assertThat(fixture.mailsOf(campaignId)).hasSize(3).allSatisfy((to, list) -> assertThat(list).hasSize(1));
+    }
+
+    @Test
+    void aTransactionalSendGoesOutFromItsOwnQueue() throws Exception {
+        String email = "tx-" + UUID.randomUUID() + "@example.org";
+        String messageId = UUID.randomUUID().toString();
+        dynamo.putItem(b -> b.tableName(aws.table(Tables.MESSAGES)).item(Map.of(
+                "messageId", AttributeValue.fromS(messageId), "status", AttributeValue.fromS("QUEUED"),
+                "statusRank", AttributeValue.fromN("0"), "recipient", AttributeValue.fromS(email),
+                "metadata", AttributeValue.fromS("order-17"))));
+        Recipient recipient = new Recipient(messageId, email, "send-greeting", null, "Your order", null, Map.of("name", "Tx"));
+        fixture.enqueue(aws.queues().transactional(), new SendChunk(null, 0, null, "help@mailroutes.local", null, null, List.of(recipient)));
+
+        await().atMost(SENDING).until(() -> ledger.find(messageId).orElseThrow().status() == MessageStatus.SENT);
+        List<MimeMessage> mails = fixture.mailsTo(email);
+        assertThat(mails).hasSize(1);
+        assertThat(mails.get(0).getSubject()).isEqualTo("Your order");
+        assertThat(mails.get(0).getReplyTo()[0].toString()).isEqualTo("help@mailroutes.local");
+        assertThat(mails.get(0).getFrom()[0].toString()).isEqualTo("noreply@mailroutes.local");
+        assertThat(header(mails.get(0), "List-Unsubscribe")).isNull();
+        assertThat(dynamo.getItem(b -> b.tableName(aws.table(Tables.MESSAGES))
+                .key(Map.of("messageId", AttributeValue.fromS(messageId)))).item().get("metadata").s()).isEqualTo("order-17");
+    }
+
+    @Test
+    void aTemplateInS3IsUsedAndCannotReachClassesOrFiles() throws Exception {
+        String sneaky = "send-s3-" + UUID.randomUUID();
+        putTemplate(sneaky, "From S3 for $name", "<p>$name.getClass().forName('java.lang.Runtime').getRuntime()</p>", "plain $name");
+        String reader = "send-s3-" + UUID.randomUUID();
+        putTemplate(reader, "reads files", "#parse('/etc/passwd')", "#include('/etc/hostname')");
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Recipient ann = recipient(campaignId, "ann-" + run + "@example.org", sneaky, Map.of("name", "Ann"));
+        Recipient bob = recipient(campaignId, "bob-" + run + "@example.org", reader, Map.of("name", "Bob"));
+
+        fixture.enqueue(campaignId, List.of(ann, bob), 500);
+
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        MimeMessage mail = fixture.mailsOf(campaignId).get(ann.email()).get(0);
+        assertThat(mail.getSubject()).isEqualTo("From S3 for Ann");
+        String html = ((MimeMultipart) mail.getContent()).getBodyPart(1).getContent().toString();
+        assertThat(html).contains("forName").doesNotContain("java.lang.Runtime@");
+        assertThat(status(bob)).isEqualTo(MessageStatus.FAILED);
+        assertThat(fixture.mailsOf(campaignId)).doesNotContainKey(bob.email());
+    }
+
+    private void putTemplate(String name, String subject, String html, String text) {
+        Map.of("template.json", "{\"description\": \"test\", \"requiredVariables\": [\"name\"]}",
+                "subject.vm", subject, "body.html.vm", html, "body.txt.vm", text).forEach((file, content) ->
+                s3.putObject(b -> b.bucket(aws.bucket()).key("templates/" + name + "/" + file), RequestBody.fromString(content)));
+    }
+
+    /** No mail of the campaign goes out later than one second after {@code stoppedAt}, and then none at all. */
+    private int stopsWithinASecond(String campaignId, List<Recipient> recipients, Instant stoppedAt) {
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(fixture.countOf(campaignId)::stable);
+        for (Recipient recipient : recipients) {
+            Map<String, AttributeValue> row = dynamo.getItem(b -> b.tableName(aws.table(Tables.MESSAGES))
+                    .key(Map.of("messageId", AttributeValue.fromS(recipient.messageId())))).item();
+            if (row.containsKey("sentAt")) {
+                assertThat(Instant.parse(row.get("sentAt").s())).isBefore(stoppedAt.plusSeconds(1));
+            }
+        }
+        return fixture.mailCount(campaignId);
+    }
+
+    private MessageStatus status(Recipient recipient) {
+        return ledger.find(recipient.messageId()).map(Ledger.Entry::status).orElse(null);
+    }
+
+    private long counter(String campaignId, String attribute) {
+        AttributeValue value = dynamo.getItem(b -> b.tableName(aws.table(Tables.CAMPAIGNS))
+                .key(Map.of("campaignId", AttributeValue.fromS(campaignId)))).item().get(attribute);
+        return value == null ? 0 : Long.parseLong(value.n());
+    }
+}

@@ -19,6 +19,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import routes.localaws.AwsCallCounter;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;

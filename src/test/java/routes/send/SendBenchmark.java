@@ -24,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import routes.localaws.AwsCallCounter;
 import routes.localaws.LocalAws;
 import routes.model.CampaignStatus;
 import routes.model.SendChunk.Recipient;

@@ -1,4 +1,4 @@
-package routes.send;
+package routes.localaws;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +14,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Counts the application's AWS calls by service and operation (AwsClients adds every ExecutionInterceptor
- * bean to every client) and notes when each SendRawEmail went out, for {@link SendBenchmark}.
+ * bean to every client) and notes when each SendRawEmail went out, for the benchmarks.
  */
 @Component
 public class AwsCallCounter implements ExecutionInterceptor {
@@ -40,18 +40,18 @@ public class AwsCallCounter implements ExecutionInterceptor {
     }
 
     /** Calls by "Service.Operation" since the last reset. */
-    Map<String, Long> snapshot() {
+    public Map<String, Long> snapshot() {
         Map<String, Long> copy = new TreeMap<>();
         calls.forEach((name, count) -> copy.put(name, count.sum()));
         return copy;
     }
 
     /** System.nanoTime() at the start of every successful SendRawEmail since the last reset. */
-    long[] rawSendTimes() {
+    public long[] rawSendTimes() {
         return rawSends.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    void reset() {
+    public void reset() {
         calls.clear();
         rawSends.clear();
     }

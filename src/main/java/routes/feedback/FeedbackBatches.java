@@ -11,10 +11,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class FeedbackBatches {
 
-    private final CampaignCounters counters;
+    private final FeedbackCounters counters;
     private final ProducerTemplate producer;
 
-    public FeedbackBatches(CampaignCounters counters, ProducerTemplate producer) {
+    public FeedbackBatches(FeedbackCounters counters, ProducerTemplate producer) {
         this.counters = counters;
         this.producer = producer;
     }

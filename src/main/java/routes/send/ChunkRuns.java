@@ -23,10 +23,10 @@ public class ChunkRuns {
     private final SuppressionList suppressions;
     private final Ledger ledger;
     private final Campaigns campaigns;
-    private final CampaignCounters counters;
+    private final SendCounters counters;
     private final CampaignGate gate;
 
-    public ChunkRuns(SuppressionList suppressions, Ledger ledger, Campaigns campaigns, CampaignCounters counters,
+    public ChunkRuns(SuppressionList suppressions, Ledger ledger, Campaigns campaigns, SendCounters counters,
                      CampaignGate gate) {
         this.suppressions = suppressions;
         this.ledger = ledger;

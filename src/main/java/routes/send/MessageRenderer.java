@@ -26,10 +26,10 @@ public class MessageRenderer {
 
     private final TemplateStore templates;
     private final Ledger ledger;
-    private final CampaignCounters counters;
+    private final SendCounters counters;
     private final SendProperties properties;
 
-    public MessageRenderer(TemplateStore templates, Ledger ledger, CampaignCounters counters, SendProperties properties) {
+    public MessageRenderer(TemplateStore templates, Ledger ledger, SendCounters counters, SendProperties properties) {
         this.templates = templates;
         this.ledger = ledger;
         this.counters = counters;

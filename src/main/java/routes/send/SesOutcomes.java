@@ -30,13 +30,13 @@ public class SesOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(SesOutcomes.class);
 
     private final Ledger ledger;
-    private final CampaignCounters counters;
+    private final SendCounters counters;
     private final SendRate rate;
     private final AccountPause accountPause;
     private final SendProperties properties;
     private final int maxReceiveCount;
 
-    public SesOutcomes(Ledger ledger, CampaignCounters counters, SendRate rate, AccountPause accountPause,
+    public SesOutcomes(Ledger ledger, SendCounters counters, SendRate rate, AccountPause accountPause,
                        SendProperties properties, @Value("${mailroutes.aws.max-receive-count}") int maxReceiveCount) {
         this.ledger = ledger;
         this.counters = counters;

@@ -15,14 +15,14 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * cannot take a write per event). A replica that dies loses at most one flush interval of counts.
  */
 @Component
-public class CampaignCounters {
+public class FeedbackCounters {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CampaignCounters.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackCounters.class);
 
     private final Campaigns campaigns;
     private final Map<String, Map<String, LongAdder>> pending = new ConcurrentHashMap<>();
 
-    public CampaignCounters(Campaigns campaigns) {
+    public FeedbackCounters(Campaigns campaigns) {
         this.campaigns = campaigns;
     }
 

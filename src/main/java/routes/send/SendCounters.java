@@ -15,14 +15,14 @@ import routes.store.Campaigns;
  * campaign per flush (route {@code send-counters}): one item cannot take a write per recipient.
  */
 @Component
-public class CampaignCounters {
+public class SendCounters {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CampaignCounters.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SendCounters.class);
 
     private final Campaigns campaigns;
     private final Map<String, Map<String, LongAdder>> pending = new ConcurrentHashMap<>();
 
-    public CampaignCounters(Campaigns campaigns) {
+    public SendCounters(Campaigns campaigns) {
         this.campaigns = campaigns;
     }
 

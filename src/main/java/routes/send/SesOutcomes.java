@@ -50,7 +50,10 @@ public class SesOutcomes {
     public void sent(Exchange exchange) {
         Delivery delivery = delivery(exchange);
         String sesMessageId = exchange.getMessage().getHeader("CamelAwsSesMessageId", String.class);
-        ledger.advance(delivery.messageId(), MessageStatus.SENT, Map.of("sesMessageId", AttributeValue.fromS(sesMessageId)));
+        if (!ledger.advance(delivery.messageId(), MessageStatus.SENT, Map.of("sesMessageId", AttributeValue.fromS(sesMessageId)))) {
+            // SES events can overtake this write; the row has moved on, but it must still name the SES message.
+            ledger.recordSesMessageId(delivery.messageId(), sesMessageId);
+        }
         counters.add(delivery.campaignId(), "sent");
         rate.sent();
     }

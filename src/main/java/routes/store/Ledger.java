@@ -432,4 +432,12 @@ public class Ledger {
             return false;
         }
     }
+
+    /** Stores the SES message id on a row whose status another flow already advanced past SENT. */
+    public void recordSesMessageId(String messageId, String sesMessageId) {
+        dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+                .updateExpression("SET sesMessageId = if_not_exists(sesMessageId, :id)")
+                .conditionExpression("attribute_exists(messageId)")
+                .expressionAttributeValues(Map.of(":id", Items.s(sesMessageId))));
+    }
 }

@@ -353,15 +353,7 @@ public class Ledger {
                 ":now", Items.s(clock.instant().toString()), ":one", Items.n(1)));
         StringBuilder update = new StringBuilder("SET #s = :sending, #r = :rank, recipient = :e, sendingAt = :now, "
                 + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
-        if (campaignId != null) {
-            values.put(":c", Items.s(campaignId));
-            update.append(", campaignId = :c");
-        }
-        if (segment != null) {
-            names.put("#seg", "segment");
-            values.put(":seg", Items.s(segment));
-            update.append(", #seg = :seg");
-        }
+        setCampaignAndSegment(update, names, values, campaignId, segment);
         update.append(" ADD attempts :one");
         String condition = "attribute_not_exists(messageId) OR #s = :queued" + (resendAmbiguous ? " OR #s = :sending" : "");
         try {
@@ -392,15 +384,7 @@ public class Ledger {
                 ":e", Items.s(recipient), ":now", Items.s(now)));
         StringBuilder update = new StringBuilder("SET #s = :s, #r = :r, recipient = :e, suppressedAt = :now, "
                 + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
-        if (campaignId != null) {
-            values.put(":c", Items.s(campaignId));
-            update.append(", campaignId = :c");
-        }
-        if (segment != null) {
-            names.put("#seg", "segment");
-            values.put(":seg", Items.s(segment));
-            update.append(", #seg = :seg");
-        }
+        setCampaignAndSegment(update, names, values, campaignId, segment);
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
                     .updateExpression(update.toString())
@@ -439,5 +423,19 @@ public class Ledger {
                 .updateExpression("SET sesMessageId = if_not_exists(sesMessageId, :id)")
                 .conditionExpression("attribute_exists(messageId)")
                 .expressionAttributeValues(Map.of(":id", Items.s(sesMessageId))));
+    }
+
+    /** Appends the optional campaign and segment of a row to a SET clause. */
+    private static void setCampaignAndSegment(StringBuilder update, Map<String, String> names,
+                                              Map<String, AttributeValue> values, String campaignId, String segment) {
+        if (campaignId != null) {
+            values.put(":c", Items.s(campaignId));
+            update.append(", campaignId = :c");
+        }
+        if (segment != null) {
+            names.put("#seg", "segment");
+            values.put(":seg", Items.s(segment));
+            update.append(", #seg = :seg");
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.model.EmailRequest;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,7 +40,7 @@ public class RecipientErasure {
         String pseudonym = SuppressionList.pseudonym(address);
         List<String> messages = ledger.eraseRecipient(address, pseudonym);
         // Deleting a missing key is a no-op, so campaign rows need no check for a stored request.
-        messages.forEach(id -> s3.deleteObject(b -> b.bucket(aws.bucket()).key(TransactionalEmails.contentKey(id))));
+        messages.forEach(id -> s3.deleteObject(b -> b.bucket(aws.bucket()).key(EmailRequest.contentKey(id))));
         boolean suppressed = suppressions.replaceWithPseudonym(address, pseudonym);
         LOG.info("Erased recipient {}: {} ledger rows, suppression kept as pseudonym: {}", pseudonym, messages.size(), suppressed);
         return ApiReply.json(200, Map.of("success", true, "pseudonym", pseudonym, "erasedMessages", messages.size(),

@@ -18,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.model.EmailRequest;
 import routes.model.MessageStatus;
 import routes.model.SendChunk;
 import routes.store.Ledger;
@@ -35,8 +36,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 public class TransactionalEmails {
 
     public static final String EMAIL_ID = "emailId";
-    /** Key of the recipient variable that points the send flow at the stored request. */
-    public static final String CONTENT_KEY = "transactionalContentKey";
     private static final int MAX_RECIPIENTS = 50;
 
     private final Ledger ledger;
@@ -68,7 +67,7 @@ public class TransactionalEmails {
         if (existing.isPresent()) {
             return repeat(existing.get(), emailId, requestHash, request);
         }
-        String contentKey = contentKey(emailId);
+        String contentKey = EmailRequest.contentKey(emailId);
         s3.putObject(b -> b.bucket(aws.bucket()).key(contentKey).contentType("application/json"), RequestBody.fromString(body));
         Map<String, AttributeValue> extra = new HashMap<>();
         extra.put("kind", AttributeValue.fromS("transactional"));
@@ -88,11 +87,6 @@ public class TransactionalEmails {
         return chunk(emailId, request, contentKey);
     }
 
-    /** Where the full request of a transactional email is kept. */
-    public static String contentKey(String emailId) {
-        return "transactional/" + emailId + ".json";
-    }
-
     public ApiReply accepted(Exchange exchange) {
         return ApiReply.json(202, Map.of("success", true, "emailId", exchange.getProperty(EMAIL_ID, String.class),
                 "status", MessageStatus.QUEUED.name()));
@@ -104,12 +98,12 @@ public class TransactionalEmails {
             throw ApiProblem.conflict("Idempotency-Key was already used with a different request");
         }
         return existing.entry().status() == MessageStatus.QUEUED
-                ? chunk(emailId, request, contentKey(emailId)) : null;
+                ? chunk(emailId, request, EmailRequest.contentKey(emailId)) : null;
     }
 
     private static SendChunk chunk(String emailId, EmailRequest request, String contentKey) {
         Map<String, Object> variables = new HashMap<>(request.data() == null ? Map.of() : request.data());
-        variables.put(CONTENT_KEY, contentKey);
+        variables.put(EmailRequest.CONTENT_KEY_VARIABLE, contentKey);
         Map<String, String> tags = new HashMap<>(request.tags() == null ? Map.of() : request.tags());
         tags.put(EMAIL_ID, emailId);
         SendChunk.Recipient recipient = new SendChunk.Recipient(emailId, request.to().get(0).trim(), request.template(),

@@ -1,13 +1,19 @@
 package routes.send;
 
+import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -15,10 +21,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import routes.model.EmailRequest;
 import routes.model.UnsubscribeToken;
 
 /**
- * Builds the raw mail SES sends: multipart/alternative text + HTML in UTF-8, RFC 8058 one-click
+ * Builds the raw mail SES sends: multipart/alternative text + HTML in UTF-8 (wrapped in
+ * multipart/mixed with a transactional email's attachments), RFC 8058 one-click
  * unsubscribe headers with a signed token, X-Campaign-Id; and the aws2-ses headers (sender,
  * destination, configuration set, tags campaignId/messageId/segment so feedback needs no lookup).
  */
@@ -46,7 +54,14 @@ public class MimeComposer {
         Delivery delivery = rendered.delivery();
         MimeMessage mail = new MimeMessage(session);
         mail.setFrom(new InternetAddress(rendered.from()));
-        mail.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(delivery.recipient().email()));
+        EmailRequest request = rendered.request();
+        List<String> destinations = request == null ? List.of(delivery.recipient().email()) : request.destinations();
+        if (request == null) {
+            mail.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(delivery.recipient().email()));
+        } else {
+            mail.setRecipients(jakarta.mail.Message.RecipientType.TO, addresses(request.to()));
+            mail.setRecipients(jakarta.mail.Message.RecipientType.CC, addresses(request.cc()));
+        }
         if (delivery.chunk().replyTo() != null) {
             mail.setReplyTo(InternetAddress.parse(delivery.chunk().replyTo()));
         }
@@ -58,20 +73,60 @@ public class MimeComposer {
                     + properties.unsubscribeMailto() + "?subject=unsubscribe-" + token + ">");
             mail.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(rendered.text(), UTF_8, "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(rendered.html(), UTF_8, "html");
-        mail.setContent(new MimeMultipart("alternative", text, html));
+        MimeMultipart body = body(rendered);
+        List<EmailRequest.Attachment> attachments = request == null || request.attachments() == null
+                ? List.of() : request.attachments();
+        if (attachments.isEmpty()) {
+            mail.setContent(body);
+        } else {
+            MimeBodyPart content = new MimeBodyPart();
+            content.setContent(body);
+            MimeMultipart mixed = new MimeMultipart("mixed", content);
+            for (EmailRequest.Attachment attachment : attachments) {
+                mixed.addBodyPart(attachment(attachment));
+            }
+            mail.setContent(mixed);
+        }
         mail.saveChanges();
 
         Message message = exchange.getMessage();
         message.setBody(mail);
         message.setHeader("CamelAwsSesFrom", rendered.from());
-        message.setHeader("CamelAwsSesTo", delivery.recipient().email());
+        // The raw path sends to CamelAwsSesTo only, so cc and bcc go there too (bcc never reaches a header).
+        message.setHeader("CamelAwsSesTo", String.join(",", destinations));
         message.setHeader("CamelAwsSesConfigurationSet", delivery.chunk().configurationSet() != null
                 ? delivery.chunk().configurationSet() : defaultConfigurationSet);
         message.setHeader("CamelAwsSesTags", tags(delivery));
+    }
+
+    /** multipart/alternative of the bodies present (a transactional email may give only one). */
+    private static MimeMultipart body(Rendered rendered) throws MessagingException {
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        if (rendered.text() != null) {
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText(rendered.text(), UTF_8, "plain");
+            alternative.addBodyPart(text);
+        }
+        if (rendered.html() != null) {
+            MimeBodyPart html = new MimeBodyPart();
+            html.setText(rendered.html(), UTF_8, "html");
+            alternative.addBodyPart(html);
+        }
+        return alternative;
+    }
+
+    private static MimeBodyPart attachment(EmailRequest.Attachment attachment) throws MessagingException {
+        byte[] bytes = Base64.getMimeDecoder().decode(attachment.content());
+        String type = attachment.contentType() == null ? "application/octet-stream" : attachment.contentType();
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
+        part.setFileName(attachment.filename());
+        part.setDisposition(Part.ATTACHMENT);
+        return part;
+    }
+
+    private static InternetAddress[] addresses(List<String> values) throws AddressException {
+        return values == null ? new InternetAddress[0] : InternetAddress.parse(String.join(",", values));
     }
 
     private static Map<String, String> tags(Delivery delivery) {

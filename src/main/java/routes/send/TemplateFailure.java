@@ -1,13 +1,29 @@
 package routes.send;
 
-/** A template that cannot be found, parsed or rendered for a recipient; that recipient is FAILED. */
+/**
+ * The content of one recipient's mail cannot be built: a template that cannot be found, parsed or
+ * rendered, or a transactional request that is no longer stored. That recipient is FAILED with
+ * {@code code: message}; the rest of the chunk goes on.
+ */
 public class TemplateFailure extends RuntimeException {
+
+    private final String code;
 
     public TemplateFailure(String message, Throwable cause) {
         super(message, cause);
+        this.code = "TemplateError";
     }
 
     public TemplateFailure(String message) {
+        this("TemplateError", message);
+    }
+
+    public TemplateFailure(String code, String message) {
         super(message);
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
     }
 }

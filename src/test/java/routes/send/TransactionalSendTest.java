@@ -1,0 +1,145 @@
+package routes.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static routes.send.SendFixture.greeted;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import routes.MailroutesTest;
+import routes.aws.AwsProperties;
+import routes.localaws.LocalAws;
+import routes.model.CampaignStatus;
+import routes.model.MessageStatus;
+import routes.store.Campaigns;
+import routes.store.Ledger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** {@code POST /api/v1/emails} through the send flow's transactional lane to the outbox. */
+@MailroutesTest
+class TransactionalSendTest {
+
+    private static final Set<MessageStatus> SENT_OR_LATER = EnumSet.of(MessageStatus.SENT, MessageStatus.DELIVERED,
+            MessageStatus.OPENED, MessageStatus.CLICKED);
+
+    @Autowired TestRestTemplate http;
+    @Autowired DynamoDbClient dynamo;
+    @Autowired SqsClient sqs;
+    @Autowired AwsProperties aws;
+    @Autowired ObjectMapper json;
+    @Autowired Ledger ledger;
+    @Autowired Campaigns campaigns;
+    @Autowired SendRate sendRate;
+
+    SendFixture fixture;
+
+    @BeforeEach
+    void fixture() {
+        fixture = new SendFixture(dynamo, sqs, aws, json);
+    }
+
+    @AfterEach
+    void resetRate() {
+        sendRate.reset();
+    }
+
+    @Test
+    void theStoredRequestGoesOutWithBothBodiesCcBccAndAttachment() throws Exception {
+        String to = unique("buyer") + "@example.org";
+        String cc = unique("accounts") + "@example.org";
+        String bcc = unique("audit") + "@example.org";
+        String emailId = send(Map.of("to", List.of(to), "cc", List.of(cc), "bcc", List.of(bcc),
+                "subject", "Your receipt – №42", "bodyText", "Total: 12 €", "bodyHtml", "<p>Total: <b>12 €</b></p>",
+                "from", "Shop <shop@mailroutes.local>",
+                "attachments", List.of(Map.of("filename", "receipt.txt", "contentType", "text/plain",
+                        "content", Base64.getEncoder().encodeToString("line 1\nline 2".getBytes(StandardCharsets.UTF_8))))));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        assertThat(ledger.find(emailId).orElseThrow().sesMessageId()).isNotBlank();
+        List<MimeMessage> mails = fixture.mailsTo(to);
+        assertThat(mails).hasSize(1);
+        MimeMessage mail = mails.get(0);
+        assertThat(mail.getSubject()).isEqualTo("Your receipt – №42");
+        assertThat(mail.getFrom()[0].toString()).contains("shop@mailroutes.local");
+        assertThat(mail.getRecipients(Message.RecipientType.CC)[0].toString()).isEqualTo(cc);
+        assertThat(mail.getHeader("Bcc")).isNull();
+        assertThat(mail.getHeader("List-Unsubscribe")).as("transactional mail is not a list mail").isNull();
+        MimeMultipart mixed = (MimeMultipart) mail.getContent();
+        assertThat(mixed.getContentType()).startsWith("multipart/mixed");
+        MimeMultipart alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
+        assertThat(alternative.getBodyPart(0).getContent()).isEqualTo("Total: 12 €");
+        assertThat(alternative.getBodyPart(1).getContent()).isEqualTo("<p>Total: <b>12 €</b></p>");
+        BodyPart attachment = mixed.getBodyPart(1);
+        assertThat(attachment.getFileName()).isEqualTo("receipt.txt");
+        assertThat(attachment.getContent()).isEqualTo("line 1\nline 2");
+    }
+
+    @Test
+    void aTemplatedRequestIsRenderedWithItsData() throws Exception {
+        String to = unique("member") + "@example.org";
+        String emailId = send(Map.of("to", List.of(to), "template", "send-greeting", "data", Map.of("name", "Zoë")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        MimeMessage mail = fixture.mailsTo(to).get(0);
+        MimeMultipart alternative = (MimeMultipart) mail.getContent();
+        assertThat((String) alternative.getBodyPart(0).getContent()).contains("Zoë");
+    }
+
+    @Test
+    void aTransactionalSendGoesOutWithinItsLaneWhileATenThousandRecipientCampaignIsThrottled() throws Exception {
+        sendRate.setMaxRate(10);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 20);
+        fixture.enqueue(campaignId, greeted(campaignId, 10_000), 500);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> fixture.mailCount(campaignId) >= 10);
+
+            String to = unique("urgent") + "@example.org";
+            String emailId = send(Map.of("to", List.of(to), "subject", "Your login code", "bodyText", "123456"));
+
+            // The lane keeps 20 % of 10/s: the mail goes out at once, not after the campaign's 10,000.
+            await().atMost(Duration.ofSeconds(10)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+            assertThat(fixture.mailsTo(to)).hasSize(1);
+            assertThat(fixture.mailCount(campaignId)).as("the campaign is still being throttled").isLessThan(1_000);
+        } finally {
+            campaigns.transition(campaignId, EnumSet.of(CampaignStatus.SENDING), CampaignStatus.CANCELLED);
+        }
+        SendFixture.Count count = fixture.countOf(campaignId);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2)).until(count::stable);
+    }
+
+    private String send(Map<String, Object> body) throws Exception {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.set("X-API-Key", "local-dev-key");
+        ResponseEntity<String> response = http.exchange("/api/v1/emails", HttpMethod.POST,
+                new HttpEntity<>(json.writeValueAsString(body), headers), String.class);
+        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(202);
+        return json.readTree(response.getBody()).path("emailId").asText();
+    }
+
+    private static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

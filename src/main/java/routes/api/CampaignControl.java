@@ -7,11 +7,12 @@ import java.util.Set;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
+import routes.model.MessageStatus;
 import routes.store.Campaigns;
 import routes.store.Page;
 
 /**
- * Campaigns over HTTP: list, show (counters and rates), pause, resume, cancel. Resume sends a paused
+ * Campaigns over HTTP: list, show (counters and rates), pause, resume, cancel, resend. Resume sends a paused
  * campaign back to SCHEDULED: the launcher picks it up again and the ledger's derived message ids keep
  * recipients already sent from getting a second mail.
  */
@@ -22,6 +23,10 @@ public class CampaignControl {
             CampaignStatus.LAUNCHING, CampaignStatus.SENDING);
     private static final Set<CampaignStatus> CANCELLABLE = EnumSet.of(CampaignStatus.ACCEPTED, CampaignStatus.SCHEDULED,
             CampaignStatus.LAUNCHING, CampaignStatus.SENDING, CampaignStatus.PAUSED);
+
+    /** Campaigns whose sending is over: only these can be resent. */
+    private static final Set<CampaignStatus> RESENDABLE = EnumSet.of(CampaignStatus.SENT, CampaignStatus.COMPLETED,
+            CampaignStatus.CANCELLED);
 
     private final Campaigns campaigns;
     private final ApiProperties api;
@@ -55,6 +60,24 @@ public class CampaignControl {
 
     public ApiReply cancel(@Header("id") String id) {
         return move(id, CANCELLABLE, CampaignStatus.CANCELLED);
+    }
+
+    /**
+     * {@code POST /campaigns/{id}/resend?status=FAILED}: a fresh launch of the accepted file in which
+     * only FAILED rows and recipients never submitted (no row, or a row given back as QUEUED) are sent;
+     * SENT, delivered, bounced, suppressed… rows are left alone by the send flow's claim.
+     */
+    public ApiReply resend(@Header("id") String id, @Header("status") String status) {
+        MessageStatus wanted = ApiInput.oneOf("status", status, MessageStatus.class);
+        if (wanted != null && wanted != MessageStatus.FAILED) {
+            throw ApiProblem.invalid("status", "FAILED", "Only FAILED recipients (and those never submitted) can be resent");
+        }
+        Campaigns.Campaign campaign = find(id);
+        if (!campaigns.startResend(id, RESENDABLE, EnumSet.of(MessageStatus.FAILED))) {
+            throw ApiProblem.conflict("Campaign " + id + " is " + campaigns.status(id).orElse(campaign.status())
+                    + "; only " + RESENDABLE + " can be resent");
+        }
+        return ApiReply.json(202, view(find(id)));
     }
 
     private ApiReply move(String id, Set<CampaignStatus> from, CampaignStatus to) {

@@ -3,6 +3,7 @@ package routes.feedback;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import routes.model.MessageStatus;
 import routes.model.SendChunk;
 import routes.store.EventLog;
 import routes.store.Ledger;
@@ -38,7 +40,7 @@ public class SuppressionPolicy {
     private final Ledger ledger;
     private final FeedbackProperties.Suppression policy;
     private final ObjectMapper json;
-    private final int retryDelaySeconds;
+    private volatile int retryDelaySeconds;
 
     public SuppressionPolicy(SuppressionList suppressions, EventLog eventLog, Ledger ledger, FeedbackProperties feedback,
                              ObjectMapper json) {
@@ -89,8 +91,13 @@ public class SuppressionPolicy {
                             exchange.setProperty(RETRY, chunkOf(resend, event));
                             exchange.setProperty(RETRY_DELAY, retryDelaySeconds);
                         },
-                        () -> LOG.info("No retry of message {}: retried before or the row lacks the send inputs",
+                        () -> LOG.info("No retry of message {}: retried before, not SOFT_BOUNCED, or the row lacks the send inputs",
                                 event.messageId()));
+    }
+
+    /** Changes at runtime how long the soft-bounce retry waits on the send queue (operations; tests). */
+    public void setRetryDelay(Duration delay) {
+        this.retryDelaySeconds = (int) Math.min(delay.toSeconds(), 900);
     }
 
     public static boolean isSimulator(String email) {
@@ -110,8 +117,8 @@ public class SuppressionPolicy {
     private SendChunk chunkOf(Ledger.Resend resend, RecipientEvent event) {
         SendChunk.Recipient recipient = new SendChunk.Recipient(resend.messageId(), resend.recipient(), resend.template(),
                 resend.from(), resend.subject(), resend.segment(), variables(resend.variablesJson()));
-        return new SendChunk(resend.campaignId(), -1, null, null, event.event().tag("ses:configuration-set"),
-                Map.of("retry", "soft-bounce"), List.of(recipient));
+        return new SendChunk(resend.campaignId(), SendChunk.NO_CHUNK, null, null, event.event().tag("ses:configuration-set"),
+                Map.of("retry", "soft-bounce"), List.of(MessageStatus.SOFT_BOUNCED), List.of(recipient));
     }
 
     private Map<String, Object> variables(String variablesJson) {

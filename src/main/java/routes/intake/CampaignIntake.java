@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
+import routes.model.LogRedaction;
 import routes.store.Campaigns;
 
 /**
@@ -162,7 +163,7 @@ public class CampaignIntake {
         IntakeFile file = report.source();
         if (!report.isAcceptable()) {
             archive(file, REJECTED);
-            LOG.info("Campaign file {} {}: {}", file.key(), report.getOutcome(), report.getReason());
+            LOG.info("Campaign file {} {}: {}", file.key(), report.getOutcome(), LogRedaction.withoutAddresses(report.getReason()));
         }
         objects.putJson(REPORTS + file.name() + ".report.json", bytes(report));
         objects.delete(file.key());

@@ -97,7 +97,8 @@ public class CampaignLauncher {
         CampaignValidator.Rows rows = validator.rows(definition, campaign.sendAt());
         Batches batches = new Batches(campaignId, campaign.enqueuedChunks());
         Chunker chunker = new Chunker(json, new SendChunk(campaignId, 0, definition.from(), definition.replyTo(),
-                definition.configurationSet(), definition.tags(), List.of()),
+                definition.configurationSet(), definition.tags(), campaign.reclaim().isEmpty() ? null : campaign.reclaim(),
+                List.of()),
                 properties.maxChunkRecipients(), properties.maxChunkBytes(), batches::add);
         long[] recipients = {0};
         String rowsKey = campaign.recipientsKey() == null ? campaign.sourceKey() : campaign.recipientsKey();

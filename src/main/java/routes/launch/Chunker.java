@@ -75,7 +75,7 @@ final class Chunker {
     /** The chunk's JSON up to and including the {@code [} of its empty recipients array. */
     private byte[] headOf(int chunk) {
         String empty = new String(write(new SendChunk(envelope.campaignId(), chunk, envelope.from(), envelope.replyTo(),
-                envelope.configurationSet(), envelope.tags(), List.of())), StandardCharsets.UTF_8);
+                envelope.configurationSet(), envelope.tags(), envelope.reclaim(), List.of())), StandardCharsets.UTF_8);
         if (!empty.endsWith("[]}")) {
             throw new IllegalStateException("SendChunk JSON must end with its recipients array");
         }

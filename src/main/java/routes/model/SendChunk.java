@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One message on the send queue: up to 500 recipients of one campaign, each already resolved to its
+ * One message on the send queue (its JSON ends with the recipients array, which launch's streaming
+ * chunker relies on): up to 500 recipients of one campaign, each already resolved to its
  * template and overrides, so the send flow needs no campaign lookup to render and send.
  * Sender resolution (DESIGN §4): recipient override → template metadata → {@code from} → configured default.
  *
@@ -13,9 +14,24 @@ import java.util.Map;
  * @param from             the campaign's sender, or null
  * @param configurationSet SES configuration set for event publishing
  * @param tags             message tags added to every mail (besides campaignId, messageId, segment)
+ * @param reclaim          statuses a recipient's row may be claimed from again besides QUEUED: FAILED for a
+ *                         campaign resend, SOFT_BOUNCED for the retry after a transient bounce; null for none
  */
 public record SendChunk(String campaignId, int chunk, String from, String replyTo, String configurationSet,
-                        Map<String, String> tags, List<Recipient> recipients) {
+                        Map<String, String> tags, List<MessageStatus> reclaim, List<Recipient> recipients) {
+
+    /** Chunk position of a one-off send (a soft-bounce retry) that is not part of any launch. */
+    public static final int NO_CHUNK = -1;
+
+    public SendChunk(String campaignId, int chunk, String from, String replyTo, String configurationSet,
+                     Map<String, String> tags, List<Recipient> recipients) {
+        this(campaignId, chunk, from, replyTo, configurationSet, tags, null, recipients);
+    }
+
+    /** The same chunk with other recipients. */
+    public SendChunk withRecipients(List<Recipient> others) {
+        return new SendChunk(campaignId, chunk, from, replyTo, configurationSet, tags, reclaim, others);
+    }
 
     /**
      * @param from    sender override of the segment or row, or null

@@ -48,7 +48,6 @@ public final class ChunkRun {
         if (cancelled || deferred.isEmpty()) {
             return null;
         }
-        return new SendChunk(chunk.campaignId(), chunk.chunk(), chunk.from(), chunk.replyTo(),
-                chunk.configurationSet(), chunk.tags(), List.copyOf(deferred));
+        return chunk.withRecipients(List.copyOf(deferred));
     }
 }

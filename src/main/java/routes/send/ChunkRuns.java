@@ -70,7 +70,8 @@ public class ChunkRuns {
             LOG.info("Chunk {}#{}: {} recipients deferred", chunk.campaignId(), chunk.chunk(), remainder.recipients().size());
             return remainder;
         }
-        if (chunk.campaignId() != null && campaigns.chunkDone(chunk.campaignId(), chunk.chunk())) {
+        if (chunk.campaignId() != null && chunk.chunk() != SendChunk.NO_CHUNK
+                && campaigns.chunkDone(chunk.campaignId(), chunk.chunk())) {
             counters.flush(chunk.campaignId());
             if (campaigns.transition(chunk.campaignId(), Set.of(CampaignStatus.SENDING), CampaignStatus.SENT)) {
                 gate.forget(chunk.campaignId());

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.model.EmailRequest;
+import routes.model.LogRedaction;
 import routes.model.MessageStatus;
 import routes.model.SendChunk.Recipient;
 import routes.store.Ledger;
@@ -64,7 +65,7 @@ public class MessageRenderer {
             return new Rendered(delivery, sender(delivery, template.info().sender()), subject,
                     merge(template.html(), context), merge(template.text(), context), request);
         } catch (TemplateFailure e) {
-            LOG.info("Message {} FAILED: {}", recipient.messageId(), e.getMessage());
+            LOG.info("Message {} FAILED: {}", recipient.messageId(), LogRedaction.withoutAddresses(e.getMessage()));
             ledger.advance(recipient.messageId(), MessageStatus.FAILED,
                     Map.of("lastError", AttributeValue.fromS(e.code() + ": " + e.getMessage())));
             counters.add(delivery.campaignId(), "failed");

@@ -1,33 +1,59 @@
 package routes.send;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import routes.model.MessageStatus;
 import routes.store.Ledger;
 import routes.store.Ledger.Claim;
+import routes.store.Ledger.Claimed;
 
-/** Claims the recipient's ledger row before any SES call; only the claimer sends. */
+/**
+ * Claims the recipient's ledger row before any SES call; only the claimer sends. A row taken back
+ * from FAILED (campaign resend) leaves the campaign's failed count; one taken back from SOFT_BOUNCED
+ * (the retry) is marked so its send is not counted as a second recipient sent.
+ */
 @Component
 public class RecipientClaim {
 
+    /** Exchange property: the status a reclaimed row had, absent for a first claim. */
+    public static final String RECLAIMED_FROM = "reclaimedFrom";
     private static final Logger LOG = LoggerFactory.getLogger(RecipientClaim.class);
 
     private final Ledger ledger;
+    private final SendCounters counters;
+    private final ObjectMapper json;
     private final boolean resendAmbiguous;
 
-    public RecipientClaim(Ledger ledger, SendProperties properties) {
+    public RecipientClaim(Ledger ledger, SendCounters counters, ObjectMapper json, SendProperties properties) {
         this.ledger = ledger;
+        this.counters = counters;
+        this.json = json;
         this.resendAmbiguous = properties.onAmbiguous() == SendProperties.OnAmbiguous.RESEND;
     }
 
-    public boolean claim(Delivery delivery) {
-        Claim claim = ledger.claim(delivery.messageId(), delivery.campaignId(), delivery.recipient().email(),
-                delivery.recipient().segment(), resendAmbiguous);
-        if (claim == Claim.AMBIGUOUS) {
-            LOG.warn("Message {} was left SENDING by an earlier attempt; skipped (on-ambiguous=skip)", delivery.messageId());
-        } else if (claim == Claim.DONE) {
-            LOG.debug("Message {} already handled; skipped", delivery.messageId());
+    public boolean claim(Delivery delivery, Exchange exchange) throws JsonProcessingException {
+        List<MessageStatus> reclaimable = new ArrayList<>(delivery.chunk().reclaim() == null ? List.of() : delivery.chunk().reclaim());
+        if (resendAmbiguous) {
+            reclaimable.add(MessageStatus.SENDING);
         }
-        return claim == Claim.CLAIMED;
+        String variables = delivery.recipient().variables() == null ? null : json.writeValueAsString(delivery.recipient().variables());
+        Claimed claimed = ledger.claim(delivery.campaignId(), delivery.recipient(), variables, reclaimable);
+        if (claimed.claim() == Claim.AMBIGUOUS) {
+            LOG.warn("Message {} was left SENDING by an earlier attempt; skipped (on-ambiguous=skip)", delivery.messageId());
+        } else if (claimed.claim() == Claim.DONE) {
+            LOG.debug("Message {} already handled; skipped", delivery.messageId());
+        } else if (claimed.previous() != null && claimed.previous() != MessageStatus.QUEUED) {
+            exchange.setProperty(RECLAIMED_FROM, claimed.previous());
+            if (claimed.previous() == MessageStatus.FAILED) {
+                counters.add(delivery.campaignId(), "failed", -1);
+            }
+        }
+        return claimed.claim() == Claim.CLAIMED;
     }
 }

@@ -27,9 +27,13 @@ public class SendCounters {
     }
 
     public void add(String campaignId, String counter) {
+        add(campaignId, counter, 1);
+    }
+
+    public void add(String campaignId, String counter, long delta) {
         if (campaignId != null) {
             pending.computeIfAbsent(campaignId, id -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(counter, name -> new LongAdder()).increment();
+                    .computeIfAbsent(counter, name -> new LongAdder()).add(delta);
         }
     }
 

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import routes.model.LogRedaction;
 import routes.model.MessageStatus;
 import routes.store.Ledger;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,7 +47,7 @@ public class SesOutcomes {
         this.maxReceiveCount = maxReceiveCount;
     }
 
-    /** SES took the mail: SENT with its MessageId. */
+    /** SES took the mail: SENT with its MessageId; a soft-bounce retry's recipient was counted sent already. */
     public void sent(Exchange exchange) {
         Delivery delivery = delivery(exchange);
         String sesMessageId = exchange.getMessage().getHeader("CamelAwsSesMessageId", String.class);
@@ -54,7 +55,9 @@ public class SesOutcomes {
             // SES events can overtake this write; the row has moved on, but it must still name the SES message.
             ledger.recordSesMessageId(delivery.messageId(), sesMessageId);
         }
-        counters.add(delivery.campaignId(), "sent");
+        if (exchange.getProperty(RecipientClaim.RECLAIMED_FROM) != MessageStatus.SOFT_BOUNCED) {
+            counters.add(delivery.campaignId(), "sent");
+        }
         rate.sent();
     }
 
@@ -73,7 +76,7 @@ public class SesOutcomes {
     public void rejected(Exchange exchange) {
         Delivery delivery = delivery(exchange);
         String reason = reason(exchange);
-        LOG.info("Message {} FAILED: {}", delivery.messageId(), reason);
+        LOG.info("Message {} FAILED: {}", delivery.messageId(), LogRedaction.withoutAddresses(reason));
         ledger.advance(delivery.messageId(), MessageStatus.FAILED, Map.of("lastError", AttributeValue.fromS(reason)));
         counters.add(delivery.campaignId(), "failed");
         finish(exchange);

@@ -2,9 +2,9 @@ package routes.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,12 +16,12 @@ import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.model.CampaignStatus;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import routes.model.MessageStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** The campaigns table: status transitions guarded by condition, counters added atomically. */
@@ -151,21 +151,23 @@ public class Campaigns {
     // ── intake and launch ────────────────────────────────────────────────────────────────────────
 
     /** Fixed-width UTC timestamps, so that string order is time order in the status-sendAt index. */
-    private static final java.time.format.DateTimeFormatter SORTABLE =
-            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter SORTABLE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     /**
      * A campaign as intake registers it.
      *
      * @param definition the campaign fields as JSON (the intake's own shape), read back by the launch
      */
-    public record Registration(String campaignId, CampaignStatus status, java.time.Instant sendAt, String name,
+    public record Registration(String campaignId, CampaignStatus status, Instant sendAt, String name,
                                String format, String sourceKey, String recipientsKey, String sourceETag,
                                String definition, long recipientCount) {}
 
     /** What the launch needs of a campaign row. */
-    public record Launchable(String campaignId, CampaignStatus status, java.time.Instant sendAt, String format,
-                             String sourceKey, String recipientsKey, String definition, int enqueuedChunks) {}
+    /** @param reclaim the ledger statuses a resend launch may send to again (empty for a first launch) */
+    public record Launchable(String campaignId, CampaignStatus status, Instant sendAt, String format,
+                             String sourceKey, String recipientsKey, String definition, int enqueuedChunks,
+                             List<MessageStatus> reclaim) {}
 
     public boolean exists(String campaignId) {
         return status(campaignId).isPresent();
@@ -210,12 +212,13 @@ public class Campaigns {
         return Optional.of(new Launchable(campaignId, CampaignStatus.valueOf(Items.string(item, "status")),
                 Items.instant(item, "sendAt").orElse(null), Items.string(item, "format"),
                 Items.string(item, "sourceKey"), Items.string(item, "recipientsKey"),
-                Items.string(item, "definition"), (int) Items.number(item, "enqueuedChunks")));
+                Items.string(item, "definition"), (int) Items.number(item, "enqueuedChunks"),
+                item.containsKey("reclaim") ? item.get("reclaim").ss().stream().map(MessageStatus::valueOf).toList() : List.of()));
     }
 
     /** Ids of campaigns in {@code status} whose sendAt is not after {@code until} (GSI status-sendAt). */
-    public java.util.List<String> due(CampaignStatus status, java.time.Instant until) {
-        java.util.List<String> ids = new java.util.ArrayList<>();
+    public List<String> due(CampaignStatus status, Instant until) {
+        List<String> ids = new ArrayList<>();
         dynamo.queryPaginator(b -> b.tableName(table).indexName(routes.aws.Tables.CAMPAIGNS_BY_STATUS)
                         .keyConditionExpression("#s = :s AND sendAt <= :until")
                         .expressionAttributeNames(Map.of("#s", "status"))
@@ -230,7 +233,7 @@ public class Campaigns {
      * Claims a campaign for launching: from one of {@code from}, or from a LAUNCHING whose launcher
      * stopped reporting progress before {@code staleBefore} (it crashed; its progress stays on the row).
      */
-    public boolean claimLaunch(String campaignId, Set<CampaignStatus> from, java.time.Instant staleBefore) {
+    public boolean claimLaunch(String campaignId, Set<CampaignStatus> from, Instant staleBefore) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":launching", Items.s(CampaignStatus.LAUNCHING.name()));
         values.put(":now", Items.s(SORTABLE.format(clock.instant())));
@@ -277,6 +280,33 @@ public class Campaigns {
                             ":launching", Items.s(CampaignStatus.LAUNCHING.name()),
                             ":chunks", Items.n(chunkCount), ":recipients", Items.n(recipientCount),
                             ":now", Items.s(SORTABLE.format(clock.instant())))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts a resend: a finished or cancelled campaign goes back to SCHEDULED for a fresh launch
+     * (progress and done chunks cleared) whose chunks may claim rows in {@code reclaim} again. Rows
+     * never claimed are sent anyway; every other row is left alone by the claim. False if the campaign
+     * is not in one of {@code from}.
+     */
+    public boolean startResend(String campaignId, Set<CampaignStatus> from, Set<MessageStatus> reclaim) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":scheduled", Items.s(CampaignStatus.SCHEDULED.name()));
+        values.put(":reclaim", AttributeValue.fromSs(reclaim.stream().map(Enum::name).toList()));
+        values.put(":zero", Items.n(0));
+        values.put(":one", Items.n(1));
+        values.put(":now", Items.s(SORTABLE.format(clock.instant())));
+        String allowed = statusIn(from, values);
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
+                    .updateExpression("SET #s = :scheduled, reclaim = :reclaim, enqueuedChunks = :zero, updatedAt = :now "
+                            + "REMOVE chunksDone, chunkCount, launchHeartbeat ADD resends :one")
+                    .conditionExpression("#s IN (" + allowed + ")")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException lost) {
             return false;

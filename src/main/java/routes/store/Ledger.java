@@ -5,24 +5,25 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 import routes.model.MessageStatus;
+import routes.model.SendChunk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * The per-recipient ledger (messages table): one row per recipient send, whose status only ever
@@ -284,12 +285,12 @@ public class Ledger {
     /**
      * What the send flow needs to send this row's message again: the contract attributes {@code template},
      * {@code from}, {@code subject}, {@code segment} and {@code variables} (a JSON object string) that the
-     * send flow writes on the row (docs/feedback.md). Empty when the row or its template is missing.
+     * send flow writes on the row when it claims it. Empty when the row or its send inputs are missing.
      */
     public Optional<Resend> resendOf(String messageId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(key(messageId)).consistentRead(true)).item();
-        if (item == null || item.isEmpty() || Items.string(item, "template") == null) {
+        if (item == null || item.isEmpty() || (Items.string(item, "template") == null && !item.containsKey("variables"))) {
             return Optional.empty();
         }
         return Optional.of(new Resend(messageId, Items.string(item, "campaignId"), Items.string(item, "recipient"),
@@ -301,13 +302,18 @@ public class Ledger {
     public record Resend(String messageId, String campaignId, String recipient, String template, String from,
                          String subject, String segment, String variablesJson) {}
 
-    /** Marks the row's one soft-bounce retry as taken; false when it was taken before (or the row is missing). */
+    /**
+     * Marks the row's one soft-bounce retry as taken; false when it was taken before, or the row is not
+     * SOFT_BOUNCED (a transient bounce after a Delivery, such as an out-of-office answer, needs no resend).
+     */
     public boolean takeRetry(String messageId, String reason) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
                     .updateExpression("SET retriedAt = :now, retryReason = :why")
-                    .conditionExpression("attribute_exists(messageId) AND attribute_not_exists(retriedAt)")
-                    .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()), ":why", Items.s(reason))));
+                    .conditionExpression("#s = :soft AND attribute_not_exists(retriedAt)")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()), ":why", Items.s(reason),
+                            ":soft", Items.s(MessageStatus.SOFT_BOUNCED.name()))));
             return true;
         } catch (ConditionalCheckFailedException taken) {
             return false;
@@ -338,37 +344,55 @@ public class Ledger {
         AMBIGUOUS
     }
 
+    /** A claim's outcome, and the status the row had before a successful claim (null when it is new). */
+    public record Claimed(Claim claim, MessageStatus previous) {}
+
     /**
      * Claims a recipient's row for sending in one conditional write: creates it, or moves it from
-     * QUEUED, straight into SENDING (DESIGN §3 names a QUEUED step first; going straight to SENDING
-     * saves a write per email and is equivalent, since nothing else claims QUEUED rows). With
-     * {@code resendAmbiguous} a row found SENDING is claimed again (policy {@code on-ambiguous=resend}).
-     * Attributes another flow wrote on the row (metadata, ttl) are kept.
+     * QUEUED or one of {@code reclaimable}, straight into SENDING (DESIGN §3 names a QUEUED step first;
+     * going straight to SENDING saves a write per email and is equivalent, since nothing else claims
+     * QUEUED rows). {@code reclaimable} holds SENDING under {@code on-ambiguous=resend}, FAILED for a
+     * campaign resend, SOFT_BOUNCED for a soft-bounce retry. The row keeps the send inputs (template,
+     * from, subject, variables as a JSON object string) so feedback can send it again; attributes
+     * another flow wrote on the row (metadata, ttl) are kept.
      */
-    public Claim claim(String messageId, String campaignId, String recipient, String segment, boolean resendAmbiguous) {
+    public Claimed claim(String campaignId, SendChunk.Recipient recipient, String variablesJson,
+                         Collection<MessageStatus> reclaimable) {
         Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":sending", Items.s(MessageStatus.SENDING.name()), ":rank", Items.n(MessageStatus.SENDING.rank()),
-                ":queued", Items.s(MessageStatus.QUEUED.name()), ":e", Items.s(recipient),
+                ":queued", Items.s(MessageStatus.QUEUED.name()), ":e", Items.s(recipient.email()),
                 ":now", Items.s(clock.instant().toString()), ":one", Items.n(1)));
         StringBuilder update = new StringBuilder("SET #s = :sending, #r = :rank, recipient = :e, sendingAt = :now, "
                 + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
-        setCampaignAndSegment(update, names, values, campaignId, segment);
+        setCampaignAndSegment(update, names, values, campaignId, recipient.segment());
+        setIfPresent(update, names, values, "template", recipient.template());
+        setIfPresent(update, names, values, "from", recipient.from());
+        setIfPresent(update, names, values, "subject", recipient.subject());
+        setIfPresent(update, names, values, "variables", variablesJson);
         update.append(" ADD attempts :one");
-        String condition = "attribute_not_exists(messageId) OR #s = :queued" + (resendAmbiguous ? " OR #s = :sending" : "");
+        StringBuilder allowed = new StringBuilder(":queued");
+        int i = 0;
+        for (MessageStatus status : reclaimable) {
+            values.put(":re" + i, Items.s(status.name()));
+            allowed.append(", :re").append(i++);
+        }
+        String condition = "attribute_not_exists(messageId) OR #s IN (" + allowed + ")";
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+            Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(table).key(key(recipient.messageId()))
                     .updateExpression(update.toString())
                     .conditionExpression(condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return Claim.CLAIMED;
+                    .returnValues(ReturnValue.UPDATED_OLD)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            String previous = old == null ? null : Items.string(old, "status");
+            return new Claimed(Claim.CLAIMED, previous == null ? null : MessageStatus.valueOf(previous));
         } catch (ConditionalCheckFailedException taken) {
             Map<String, AttributeValue> old = taken.hasItem() ? taken.item() : null;
             String status = old != null ? Items.string(old, "status")
-                    : find(messageId).map(entry -> entry.status().name()).orElse(null);
-            return MessageStatus.SENDING.name().equals(status) ? Claim.AMBIGUOUS : Claim.DONE;
+                    : find(recipient.messageId()).map(entry -> entry.status().name()).orElse(null);
+            return new Claimed(MessageStatus.SENDING.name().equals(status) ? Claim.AMBIGUOUS : Claim.DONE, null);
         }
     }
 
@@ -426,6 +450,15 @@ public class Ledger {
     }
 
     /** Appends the optional campaign and segment of a row to a SET clause. */
+    private static void setIfPresent(StringBuilder update, Map<String, String> names,
+                                     Map<String, AttributeValue> values, String attribute, String value) {
+        if (value != null) {
+            names.put("#" + attribute, attribute);
+            values.put(":" + attribute, Items.s(value));
+            update.append(", #").append(attribute).append(" = :").append(attribute);
+        }
+    }
+
     private static void setCampaignAndSegment(StringBuilder update, Map<String, String> names,
                                               Map<String, AttributeValue> values, String campaignId, String segment) {
         if (campaignId != null) {

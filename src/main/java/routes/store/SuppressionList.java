@@ -74,21 +74,30 @@ public class SuppressionList {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toSuppression(item));
     }
 
-    /** The suppressed ones among {@code emails}, lower-cased, in one BatchGetItem per 100 addresses. */
+    /**
+     * The suppressed ones among {@code emails}, lower-cased, in one BatchGetItem per 50 addresses. An
+     * address counts as suppressed under its own key or under its {@link #pseudonym}, which is all an
+     * erasure (GDPR) leaves of a suppressed address: an erased recipient stays unreachable.
+     */
     public Set<String> suppressedAmong(Collection<String> emails) {
-        List<String> distinct = emails.stream().map(SuppressionList::normalise).distinct().toList();
+        Map<String, String> addressOfKey = new HashMap<>();
+        emails.stream().map(SuppressionList::normalise).distinct().forEach(email -> {
+            addressOfKey.put(email, email);
+            addressOfKey.put(pseudonym(email), email);
+        });
+        List<String> keysToRead = List.copyOf(addressOfKey.keySet());
         Set<String> suppressed = new HashSet<>();
-        for (int from = 0; from < distinct.size(); from += BATCH_GET_LIMIT) {
+        for (int from = 0; from < keysToRead.size(); from += BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            distinct.subList(from, Math.min(from + BATCH_GET_LIMIT, distinct.size()))
-                    .forEach(email -> keys.add(Map.of("email", Items.s(email))));
+            keysToRead.subList(from, Math.min(from + BATCH_GET_LIMIT, keysToRead.size()))
+                    .forEach(key -> keys.add(Map.of("email", Items.s(key))));
             Map<String, KeysAndAttributes> request = Map.of(table,
                     KeysAndAttributes.builder().keys(keys).projectionExpression("email").build());
             while (!request.isEmpty()) {
                 Map<String, KeysAndAttributes> pending = request;
                 BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(pending));
                 response.responses().getOrDefault(table, List.of())
-                        .forEach(item -> suppressed.add(Items.string(item, "email")));
+                        .forEach(item -> suppressed.add(addressOfKey.get(Items.string(item, "email"))));
                 request = response.unprocessedKeys();
             }
         }

@@ -542,7 +542,7 @@ public final class LocalSes implements AutoCloseable {
             outcomes.forEach((outcome, recipients) -> {
                 deliveryAttempts.addAndGet(recipients.size());
                 switch (outcome) {
-                    case BOUNCED, OUT_OF_OFFICE, SUPPRESSED -> bounces.addAndGet(recipients.size());
+                    case BOUNCED, OUT_OF_OFFICE, MAILBOX_FULL, SUPPRESSED -> bounces.addAndGet(recipients.size());
                     case COMPLAINT -> complaints.addAndGet(recipients.size());
                     default -> { }
                 }

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * What the SES mailbox simulator does with a recipient. Addresses at {@value #SIMULATOR_DOMAIN} are matched
  * on their local part, case-insensitively and ignoring a {@code +label}; every other address is delivered.
- * {@code delay@} and {@code reject*@} are this fake's additions: real SES has no simulator address for them.
+ * {@code delay@}, {@code mailboxfull@} and {@code reject*@} are this fake's additions: real SES has no simulator
+ * address for them.
  */
 enum MailboxOutcome {
     /** success@ and every address outside the simulator. */
@@ -22,6 +23,8 @@ enum MailboxOutcome {
     COMPLAINT,
     /** suppressionlist@: a permanent bounce because the address is on the account's suppression list. */
     SUPPRESSED,
+    /** mailboxfull@: not delivered; a transient MailboxFull bounce (what a retry after a soft bounce is for). */
+    MAILBOX_FULL,
     /** delay@: a DeliveryDelay event and nothing after it. */
     DELAYED,
     /** reject…@: the whole send is refused with MessageRejected. */
@@ -47,6 +50,7 @@ enum MailboxOutcome {
             case "complaint" -> COMPLAINT;
             case "suppressionlist" -> SUPPRESSED;
             case "delay" -> DELAYED;
+            case "mailboxfull" -> MAILBOX_FULL;
             default -> DELIVERED;
         };
     }

@@ -82,6 +82,8 @@ final class SesEvents {
                         "5.1.1", "smtp; 550 5.1.1 user unknown"));
                 case OUT_OF_OFFICE -> events.add(bounce("Transient", "General", recipients,
                         "4.0.0", "smtp; 450 4.0.0 recipient is out of the office"));
+                case MAILBOX_FULL -> events.add(bounce("Transient", "MailboxFull", recipients,
+                        "4.2.2", "smtp; 452 4.2.2 mailbox full"));
                 case SUPPRESSED -> events.add(bounce("Permanent", "OnAccountSuppressionList", recipients, "5.1.1",
                         "Amazon SES did not send the message to this address because it is on the suppression list "
                                 + "for your account."));

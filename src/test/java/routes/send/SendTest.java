@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
+import routes.api.RecipientErasure;
 import routes.aws.Tables;
+import routes.feedback.SuppressionPolicy;
 import routes.localaws.LocalAws;
 import routes.model.CampaignStatus;
 import routes.model.MessageIds;
@@ -61,6 +63,8 @@ class SendTest {
     @Autowired UnsubscribeToken tokens;
     @Autowired SendRate sendRate;
     @Autowired CamelContext camel;
+    @Autowired RecipientErasure erasure;
+    @Autowired SuppressionPolicy suppressionPolicy;
 
     SendFixture fixture;
 
@@ -83,13 +87,19 @@ class SendTest {
         Recipient bob = recipient(campaignId, "bob-" + run + "@example.org", "send-greeting", Map.of("name", "Bob"));
         Recipient gone = recipient(campaignId, "gone-" + run + "@example.org", "send-greeting", Map.of("name", "Gone"));
         suppressions.suppress(gone.email(), SuppressionList.Reason.UNSUBSCRIBE, "test", null);
+        // Erasure keeps a suppressed address only as its pseudonym; the address must stay unreachable.
+        Recipient erased = recipient(campaignId, "erased-" + run + "@example.org", "send-greeting", Map.of("name", "E"));
+        suppressions.suppress(erased.email(), SuppressionList.Reason.COMPLAINT, "test", null);
+        erasure.erase(erased.email());
+        assertThat(suppressions.find(erased.email())).isEmpty();
 
-        fixture.enqueue(campaignId, List.of(ann, bob, gone), 500);
+        fixture.enqueue(campaignId, List.of(ann, bob, gone, erased), 500);
 
         await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
         assertThat(sentOrLater(status(ann))).isTrue();
         assertThat(sentOrLater(status(bob))).isTrue();
         assertThat(status(gone)).isEqualTo(MessageStatus.SUPPRESSED);
+        assertThat(status(erased)).isEqualTo(MessageStatus.SUPPRESSED);
         assertThat(ledger.find(ann.messageId()).orElseThrow().sesMessageId()).isNotBlank();
 
         Map<String, List<MimeMessage>> mails = fixture.mailsOf(campaignId);
@@ -110,7 +120,29 @@ class SendTest {
         assertThat(tokens.verify(unsubscribe.group(1))).contains(ann.messageId());
         assertThat(unsubscribe.group(2)).isEqualTo(unsubscribe.group(1));
 
-        await().atMost(SENDING).until(() -> counter(campaignId, "sentCount") == 2 && counter(campaignId, "suppressedCount") == 1);
+        await().atMost(SENDING).until(() -> counter(campaignId, "sentCount") == 2 && counter(campaignId, "suppressedCount") == 2);
+    }
+
+    @Test
+    void aTransientBounceIsSentOnceMoreByTheSendFlowAndCountedSentOnce() {
+        suppressionPolicy.setRetryDelay(Duration.ofSeconds(1));
+        try {
+            String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+            Recipient away = recipient(campaignId, "mailboxfull+" + UUID.randomUUID().toString().substring(0, 8)
+                    + "@simulator.amazonses.com", "send-greeting", Map.of("name", "Olli"));
+
+            fixture.enqueue(campaignId, List.of(away), 500);
+
+            // A transient bounce (mailbox full); feedback puts the one retry on the send queue, which bounces again.
+            await().atMost(SENDING).until(() -> fixture.mailsTo(away.email()).size() == 2);
+            Ledger.Entry row = ledger.find(away.messageId()).orElseThrow();
+            assertThat(row.attempts()).isEqualTo(2);
+            await().atMost(SENDING).until(() -> ledger.find(away.messageId()).orElseThrow().status() == MessageStatus.SOFT_BOUNCED);
+            await().atMost(SENDING).until(() -> counter(campaignId, "sentCount") == 1);
+            assertThat(fixture.mailsTo(away.email())).as("one retry only").hasSize(2);
+        } finally {
+            suppressionPolicy.setRetryDelay(Duration.ofMinutes(15));
+        }
     }
 
     @Test
@@ -144,7 +176,7 @@ class SendTest {
         List<Recipient> recipients = greeted(campaignId, 80);
         // A crash between claim and SES's answer left this row SENDING: on-ambiguous=skip never sends it again.
         Recipient ambiguous = recipients.get(42);
-        ledger.claim(ambiguous.messageId(), campaignId, ambiguous.email(), null, false);
+        ledger.claim(campaignId, ambiguous, null, List.of());
 
         fixture.enqueue(campaignId, recipients, 10);
         await().atMost(SENDING).until(() -> fixture.mailCount(campaignId) >= 10);

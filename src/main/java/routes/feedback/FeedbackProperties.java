@@ -43,6 +43,9 @@ public record FeedbackProperties(
      * DESIGN §4 suppression policy.
      *
      * @param softBounceRetryDelay delay of the one retry after a transient bounce (SQS allows at most 15 min)
+     * @param simulatorAddresses   whether SES mailbox-simulator addresses may enter the list: off in production
+     *                             (DESIGN §4: they never do, as with SES's own list), on in the local profile so
+     *                             that bounce@simulator shows the suppression path end to end
      */
     public record Suppression(
             @DefaultValue("true") boolean hardBounce,
@@ -51,7 +54,8 @@ public record FeedbackProperties(
             @DefaultValue("true") boolean softBounceRetry,
             @NotNull @DefaultValue("15m") Duration softBounceRetryDelay,
             @Min(1) @DefaultValue("3") int softBounceLimit,
-            @NotNull @DefaultValue("30d") Duration softBounceWindow) {}
+            @NotNull @DefaultValue("30d") Duration softBounceWindow,
+            @DefaultValue("false") boolean simulatorAddresses) {}
 
     /**
      * Reputation guard: rates over the last {@code window} sends of a campaign, judged once at least

@@ -41,6 +41,7 @@ public class SuppressionPolicy {
     private final FeedbackProperties.Suppression policy;
     private final ObjectMapper json;
     private volatile int retryDelaySeconds;
+    private volatile boolean suppressSimulator;
 
     public SuppressionPolicy(SuppressionList suppressions, EventLog eventLog, Ledger ledger, FeedbackProperties feedback,
                              ObjectMapper json) {
@@ -50,6 +51,7 @@ public class SuppressionPolicy {
         this.policy = feedback.suppression();
         this.json = json;
         this.retryDelaySeconds = feedback.retryDelaySeconds();
+        this.suppressSimulator = policy.simulatorAddresses();
     }
 
     public void hardBounce(RecipientEvent event) {
@@ -100,12 +102,17 @@ public class SuppressionPolicy {
         this.retryDelaySeconds = (int) Math.min(delay.toSeconds(), 900);
     }
 
+    /** Changes at runtime whether mailbox-simulator addresses may be suppressed (operations; tests). */
+    public void setSuppressSimulatorAddresses(boolean suppress) {
+        this.suppressSimulator = suppress;
+    }
+
     public static boolean isSimulator(String email) {
         return email.toLowerCase(Locale.ROOT).endsWith(SIMULATOR_DOMAIN);
     }
 
     private void suppress(RecipientEvent event, Reason reason, String detail) {
-        if (isSimulator(event.recipient())) {
+        if (!suppressSimulator && isSimulator(event.recipient())) {
             LOG.debug("Simulator address {} not suppressed ({})", event.recipient(), reason);
             return;
         }

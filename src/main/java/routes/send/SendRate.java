@@ -54,7 +54,7 @@ public class SendRate {
         if (transactional) {
             transactionalAt = now;
         }
-        double full = Math.min(configuredRate, sesRate) / properties.replicas() * recoveredFactor(now);
+        double full = full(now);
         double share = properties.transactionalShare();
         double lane;
         if (transactional) {
@@ -64,6 +64,15 @@ public class SendRate {
             lane = reserved ? full * (1 - share) : full;
         }
         return (int) Math.max(1, Math.floor(lane));
+    }
+
+    /** Calls this replica may start in any one second, both lanes together ({@link SesCallPacer}). */
+    public int perSecondCap() {
+        return (int) Math.max(1, Math.floor(full(clock.instant())));
+    }
+
+    private double full(Instant now) {
+        return Math.min(configuredRate, sesRate) / properties.replicas() * recoveredFactor(now);
     }
 
     /** SES answered Throttling: halve. */

@@ -14,6 +14,7 @@ import java.util.Properties;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.gaul.s3proxy.BlobStores;
+import org.jclouds.blobstore.BlobStore;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ public final class LocalAws {
     public static final String ACCESS_KEY = "local";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAws.class);
+    /** System property: directory for the embedded S3's objects instead of the heap. */
+    public static final String S3_DIR = "mailroutes.local-aws.s3-dir";
     private static LocalAws instance;
 
     private final SQSRestServer elasticMq;
@@ -60,9 +63,8 @@ public final class LocalAws {
         dynamo.start();
 
         URI s3Endpoint = loopback(freePort());
-        Properties store = new Properties();
         s3 = S3Proxy.builder()
-                .blobStore(BlobStores.create("transient", store))
+                .blobStore(blobStore())
                 .endpoint(s3Endpoint)
                 .awsAuthentication(AuthenticationType.NONE, null, null)
                 .build();
@@ -86,6 +88,22 @@ public final class LocalAws {
         endpoints.put("dynamodb", loopback(dynamoPort));
         LOG.info("Embedded AWS up in {} ms: {}", (System.nanoTime() - started) / 1_000_000, endpoints);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-aws-stop"));
+    }
+
+    /**
+     * In memory, unless system property {@value #S3_DIR} names a directory: then objects are files
+     * there and large ones stay out of the heap (IntakeBenchmark at -Xmx256m).
+     */
+    private static BlobStore blobStore() throws IOException {
+        String dir = System.getProperty(S3_DIR);
+        Properties store = new Properties();
+        if (dir == null) {
+            return BlobStores.create("transient", store);
+        }
+        Path base = Files.createDirectories(Path.of(dir).toAbsolutePath());
+        store.setProperty("jclouds.filesystem.basedir", base.toString());
+        LOG.info("Embedded S3 stores objects under {}", base);
+        return BlobStores.create("filesystem", store);
     }
 
     /** The running embedded AWS, started on first use with its outbox under {@code outbox}. */

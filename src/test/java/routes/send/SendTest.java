@@ -124,6 +124,28 @@ class SendTest {
     }
 
     @Test
+    void withSimulatorSuppressionOnBounceAtTheSimulatorEndsSuppressedForTheNextCampaign() {
+        suppressionPolicy.setSuppressSimulatorAddresses(true);
+        try {
+            String bounce = "bounce+" + UUID.randomUUID().toString().substring(0, 8) + "@simulator.amazonses.com";
+            String first = fixture.campaign(CampaignStatus.SENDING, 1);
+            fixture.enqueue(first, List.of(recipient(first, bounce, "send-greeting", Map.of("name", "B"))), 500);
+            await().atMost(SENDING).until(() -> suppressions.find(bounce).isPresent());
+            assertThat(suppressions.find(bounce).orElseThrow().reason()).isEqualTo(SuppressionList.Reason.HARD_BOUNCE);
+
+            String next = fixture.campaign(CampaignStatus.SENDING, 1);
+            Recipient again = recipient(next, bounce, "send-greeting", Map.of("name", "B"));
+            fixture.enqueue(next, List.of(again), 500);
+
+            await().atMost(SENDING).until(() -> campaigns.status(next).orElseThrow() == CampaignStatus.SENT);
+            assertThat(status(again)).isEqualTo(MessageStatus.SUPPRESSED);
+            assertThat(fixture.mailsTo(bounce)).as("only the first campaign's mail").hasSize(1);
+        } finally {
+            suppressionPolicy.setSuppressSimulatorAddresses(false);
+        }
+    }
+
+    @Test
     void aTransientBounceIsSentOnceMoreByTheSendFlowAndCountedSentOnce() {
         suppressionPolicy.setRetryDelay(Duration.ofSeconds(1));
         try {

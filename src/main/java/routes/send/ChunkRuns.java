@@ -54,6 +54,11 @@ public class ChunkRuns {
                 toSend.add(recipient);
             }
         }
+        // A new chunk may follow a status change this replica has cached (a resend or resume right after a
+        // cancel or pause): its first recipient reads the campaign's status afresh (one GetItem per chunk).
+        if (chunk.campaignId() != null) {
+            gate.forget(chunk.campaignId());
+        }
         LOG.info("Chunk {}#{} ({} lane): {} recipients, {} suppressed", chunk.campaignId(), chunk.chunk(), lane,
                 chunk.recipients().size(), chunk.recipients().size() - toSend.size());
         return new ChunkRun(chunk, toSend);

@@ -211,15 +211,14 @@ public class Ledger {
      */
     public List<String> eraseRecipient(String email, String pseudonym) {
         String address = SuppressionList.normalise(email);
+        Pattern anyCase = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE);
         List<String> erased = new ArrayList<>();
         String cursor = null;
         do {
             Page<Entry> rows = byRecipient(address, null, 100, cursor);
             for (Entry row : rows.items()) {
-                dynamo.updateItem(b -> b.tableName(table).key(key(row.messageId()))
-                        .updateExpression("SET recipient = :p, updatedAt = :now REMOVE metadata")
-                        .expressionAttributeValues(Map.of(":p", Items.s(pseudonym), ":now", Items.s(clock.instant().toString()))));
-                eraseEvents(row.messageId(), address, pseudonym);
+                eraseRow(row.messageId(), anyCase, pseudonym);
+                eraseEvents(row.messageId(), anyCase, pseudonym);
                 erased.add(row.messageId());
             }
             cursor = rows.next();
@@ -227,17 +226,45 @@ public class Ledger {
         return erased;
     }
 
-    private void eraseEvents(String messageId, String address, String pseudonym) {
+    /** Every string attribute naming the address (recipient, statusEventKey, …) gets the pseudonym; metadata goes. */
+    private void eraseRow(String messageId, Pattern address, String pseudonym) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(messageId)).consistentRead(true)).item();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", Items.s(clock.instant().toString())));
+        StringBuilder set = new StringBuilder("SET updatedAt = :now");
+        pseudonymised(item, address, pseudonym).forEach((name, value) -> {
+            int i = names.size();
+            names.put("#a" + i, name);
+            values.put(":a" + i, value);
+            set.append(", #a").append(i).append(" = :a").append(i);
+        });
+        dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+                .updateExpression(set + " REMOVE metadata")
+                .expressionAttributeNames(names.isEmpty() ? null : names)
+                .expressionAttributeValues(values));
+    }
+
+    private void eraseEvents(String messageId, Pattern address, String pseudonym) {
         for (Map<String, AttributeValue> item : eventItems(messageId)) {
-            Map<String, AttributeValue> clean = new HashMap<>();
-            Pattern anyCase = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE);
-            item.forEach((name, value) -> clean.put(name, value.s() != null && anyCase.matcher(value.s()).find()
-                    ? Items.s(anyCase.matcher(value.s()).replaceAll(Matcher.quoteReplacement(pseudonym))) : value));
-            if (!clean.equals(item)) {
+            Map<String, AttributeValue> changed = pseudonymised(item, address, pseudonym);
+            if (!changed.isEmpty()) {
+                Map<String, AttributeValue> clean = new HashMap<>(item);
+                clean.putAll(changed);
                 dynamo.deleteItem(b -> b.tableName(events).key(Map.of("messageId", item.get("messageId"), "eventKey", item.get("eventKey"))));
                 dynamo.putItem(b -> b.tableName(events).item(clean));
             }
         }
+    }
+
+    /** The string attributes of {@code item} that contain the address, with the pseudonym in its place. */
+    private static Map<String, AttributeValue> pseudonymised(Map<String, AttributeValue> item, Pattern address, String pseudonym) {
+        Map<String, AttributeValue> changed = new HashMap<>();
+        item.forEach((name, value) -> {
+            if (value.s() != null && address.matcher(value.s()).find()) {
+                changed.put(name, Items.s(address.matcher(value.s()).replaceAll(Matcher.quoteReplacement(pseudonym))));
+            }
+        });
+        return changed;
     }
 
     private List<Map<String, AttributeValue>> eventItems(String messageId) {

@@ -47,7 +47,8 @@ public class WebhookSubscribers {
     public List<Subscriber> interestedIn(StatusEvent event) {
         return subscribers.values().stream().filter(Subscriber::enabled)
                 .filter(s -> s.eventTypes().isEmpty() || s.eventTypes().stream().anyMatch(t -> matches(t, event.type())))
-                .filter(s -> s.campaigns().isEmpty() || s.campaigns().contains(event.campaignId()))
+                // a transactional email's event has no campaign: only unfiltered subscribers get it
+                .filter(s -> s.campaigns().isEmpty() || (event.campaignId() != null && s.campaigns().contains(event.campaignId())))
                 .toList();
     }
 

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,8 @@ final class SendFixture {
     private final AwsProperties aws;
     private final ObjectMapper json;
     private final Map<Path, MimeMessage> parsed = new HashMap<>();
+    /** Mails older than the fixture belong to other tests: the shared outbox grows to thousands in a suite run. */
+    private final FileTime since = FileTime.fromMillis(System.currentTimeMillis() - 1000);
 
     SendFixture(DynamoDbClient dynamo, SqsClient sqs, AwsProperties aws, ObjectMapper json) {
         this.dynamo = dynamo;
@@ -154,9 +157,19 @@ final class SendFixture {
     private synchronized List<MimeMessage> outbox() {
         List<MimeMessage> mails = new ArrayList<>();
         for (Path file : LocalAws.get().ses().outboxFiles()) {
-            mails.add(parsed.computeIfAbsent(file, SendFixture::parse));
+            if (parsed.containsKey(file) || modified(file).compareTo(since) >= 0) {
+                mails.add(parsed.computeIfAbsent(file, SendFixture::parse));
+            }
         }
         return mails;
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static MimeMessage parse(Path file) {

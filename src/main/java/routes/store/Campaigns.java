@@ -50,10 +50,16 @@ public class Campaigns {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":to", Items.s(to.name()));
         values.put(":now", Items.s(clock.instant().toString()));
+        return updateIfStatusIn(campaignId, from, "SET #s = :to, updatedAt = :now", values);
+    }
+
+    /** One UpdateItem ({@code #s} names the status) on the condition that the status is one of {@code from}. */
+    private boolean updateIfStatusIn(String campaignId, Set<CampaignStatus> from, String update,
+                                     Map<String, AttributeValue> values) {
         String allowed = statusIn(from, values);
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
-                    .updateExpression("SET #s = :to, updatedAt = :now")
+                    .updateExpression(update)
                     .conditionExpression("#s IN (" + allowed + ")")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(values));
@@ -299,18 +305,8 @@ public class Campaigns {
         values.put(":zero", Items.n(0));
         values.put(":one", Items.n(1));
         values.put(":now", Items.s(SORTABLE.format(clock.instant())));
-        String allowed = statusIn(from, values);
-        try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
-                    .updateExpression("SET #s = :scheduled, reclaim = :reclaim, enqueuedChunks = :zero, updatedAt = :now "
-                            + "REMOVE chunksDone, chunkCount, launchHeartbeat ADD resends :one")
-                    .conditionExpression("#s IN (" + allowed + ")")
-                    .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException lost) {
-            return false;
-        }
+        return updateIfStatusIn(campaignId, from, "SET #s = :scheduled, reclaim = :reclaim, enqueuedChunks = :zero, "
+                + "updatedAt = :now REMOVE chunksDone, chunkCount, launchHeartbeat ADD resends :one", values);
     }
 
     /** Adds {@code :f0, :f1, …} for the statuses to {@code values}; returns them as an IN list. */

@@ -53,6 +53,7 @@ public final class LocalAws {
         long started = System.nanoTime();
         this.outbox = outbox;
         Files.createDirectories(outbox);
+        emptyOutbox(outbox);
         elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
                 .withAWSRegion(REGION).withAWSAccountId(ACCOUNT).start();
         URI sqs = loopback(elasticMq.waitUntilStarted().localAddress().getPort());
@@ -88,6 +89,15 @@ public final class LocalAws {
         endpoints.put("dynamodb", loopback(dynamoPort));
         LOG.info("Embedded AWS up in {} ms: {}", (System.nanoTime() - started) / 1_000_000, endpoints);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-aws-stop"));
+    }
+
+    /** Like the rest of the embedded AWS, the outbox starts empty: mails of earlier runs would only confuse. */
+    private static void emptyOutbox(Path outbox) throws IOException {
+        try (var mails = Files.newDirectoryStream(outbox, "*.eml")) {
+            for (Path mail : mails) {
+                Files.delete(mail);
+            }
+        }
     }
 
     /**

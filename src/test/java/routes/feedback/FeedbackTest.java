@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,8 +29,8 @@ import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.store.Campaigns;
 import routes.store.Ledger;
-import routes.store.SuppressionList;
 import routes.store.SuppressionList.Reason;
+import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -57,6 +59,7 @@ class FeedbackTest {
     @Autowired FeedbackBatches batches;
     @Autowired CampaignCompletion completion;
     @Autowired ObjectMapper json;
+    @Autowired CamelContext camel;
 
     FeedbackFixtures fixtures;
 
@@ -333,6 +336,29 @@ class FeedbackTest {
     }
 
     @Test
+    void everyStatusChangeIsAJsonMessageOnTheNotificationsQueue() throws Exception {
+        // The webhook flow consumes this queue; with its consumer stopped the message stays for the test to read.
+        camel.getRouteController().stopRoute("webhooks");
+        try {
+            String notifications = sqs.getQueueUrl(b -> b.queueName(aws.queues().notifications())).queueUrl();
+            Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("notify"), FeedbackFixtures.address("notify"));
+
+            fixtures.publish("bounce-permanent", sent, Instant.now());
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(fixtures.receive(notifications)).anySatisfy(body -> {
+                JsonNode event = json.readTree(body);
+                assertThat(event.path("messageId").asText()).isEqualTo(sent.messageId());
+                assertThat(event.path("campaignId").asText()).isEqualTo(sent.campaignId());
+                assertThat(event.path("type").asText()).isEqualTo("message.bounced");
+                assertThat(event.path("status").asText()).isEqualTo("BOUNCED");
+                assertThat(event.path("id").asText()).isNotBlank();
+            }));
+        } finally {
+            camel.getRouteController().startRoute("webhooks");
+        }
+    }
+
+    @Test
     void analyticsFilesAppearInS3WithOneLinePerEvent() {
         String campaignId = FeedbackFixtures.campaign("analytics");
         Instant at = Instant.now();
@@ -408,7 +434,7 @@ class FeedbackTest {
 
     private List<String> analyticsLines(Instant at, String campaignId) throws IOException {
         String prefix = AnalyticsWriter.PREFIX + "dt=" + at.toString().substring(0, 10) + "/";
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(aws.bucket()).prefix(prefix)).contents()) {
             byte[] gz = s3.getObjectAsBytes(b -> b.bucket(aws.bucket()).key(object.key())).asByteArray();
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {

@@ -1,7 +1,6 @@
 package routes.send;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +19,6 @@ import routes.store.Campaigns;
 @Component
 public class CampaignGate {
 
-    private static final Duration STOP_WITHIN = Duration.ofSeconds(1);
-
     private record Seen(Optional<CampaignStatus> status, Instant at) {}
 
     private final Campaigns campaigns;
@@ -38,10 +35,6 @@ public class CampaignGate {
     }
 
     public boolean admit(Delivery delivery) {
-        return admit(delivery, properties.statusCacheTtl());
-    }
-
-    private boolean admit(Delivery delivery, Duration maxAge) {
         if (!sendRate.dailyBudgetLeft()) {
             delivery.run().defer(delivery.recipient());
             return false;
@@ -49,7 +42,7 @@ public class CampaignGate {
         if (delivery.campaignId() == null) {
             return true;
         }
-        Optional<CampaignStatus> status = status(delivery.campaignId(), maxAge);
+        Optional<CampaignStatus> status = status(delivery.campaignId());
         if (status.isEmpty()) {
             return true;
         }
@@ -66,23 +59,16 @@ public class CampaignGate {
     /**
      * Asked again right before SES: a recipient may have waited for a throttle permit while its campaign
      * was paused or cancelled. True when it must not be sent now (it has been deferred or dropped).
-     * Here, between the throttle's permit and the SES call, a status up to one second old is good
-     * enough (the stop-within-a-second promise): a table read at this point would delay the call and
-     * bunch calls into the next second's window.
      */
     public boolean withholds(Exchange exchange) {
-        return !admit(exchange.getProperty(SesOutcomes.DELIVERY, Delivery.class), STOP_WITHIN);
+        return !admit(exchange.getProperty(SesOutcomes.DELIVERY, Delivery.class));
     }
 
     /** The campaign's status, at most {@code status-cache-ttl} old. */
     public Optional<CampaignStatus> status(String campaignId) {
-        return status(campaignId, properties.statusCacheTtl());
-    }
-
-    private Optional<CampaignStatus> status(String campaignId, Duration maxAge) {
         Instant now = clock.instant();
         // compute() so that of all the threads finding the entry stale, one reads and the others wait for it.
-        return seen.compute(campaignId, (id, last) -> last == null || last.at().plus(maxAge).isBefore(now)
+        return seen.compute(campaignId, (id, last) -> last == null || last.at().plus(properties.statusCacheTtl()).isBefore(now)
                 ? new Seen(campaigns.status(id), now) : last).status();
     }
 

@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code mailroutes.send.*}: the send flow's tunables. Rates are cluster totals; each replica takes
- * its share ({@code replicas}). See docs/send.md.
+ * {@code mailroutes.send.*}: the send flow's tunables. Rates and the 24-hour budget are cluster
+ * totals; each live replica takes its share. See docs/send.md.
  */
 @Validated
 @ConfigurationProperties("mailroutes.send")
@@ -24,7 +24,7 @@ public record SendProperties(
         @Positive @DefaultValue("14") double maxRate,
         @Min(1) @DefaultValue("50000") long maxPer24h,
         @DefaultValue("false") boolean useSesQuota,
-        @Min(1) @DefaultValue("1") int replicas,
+        @Min(1000) @DefaultValue("10000") long shareRefreshMillis,
         @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2") double transactionalShare,
         @NotBlank @DefaultValue("noreply@mailroutes.local") String defaultFrom,
         @NotBlank @DefaultValue("https://mailroutes.local") String unsubscribeBaseUrl,

@@ -1,22 +1,28 @@
 package routes.send;
 
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import routes.store.SendLog;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.model.GetSendQuotaResponse;
 
 /**
  * The rate the send throttle lets through, re-evaluated for every exchange: the configured cluster
- * rate, capped by SES's own quota when {@code use-ses-quota}, divided by the replicas, scaled down
+ * rate, capped by SES's own quota when {@code use-ses-quota}, divided by the live replicas, scaled down
  * after Throttling (AIMD: halve, then recover by 5 % of the full rate per second), and split between
  * the campaign lane and the transactional lane, which keeps {@code transactional-share} to itself
- * whenever it has sent in the last ten seconds. Also keeps this replica's rolling 24-hour count.
+ * whenever it has sent in the last ten seconds. Also answers whether the cluster's 24-hour budget has
+ * room. Live replicas and the cluster's 24-hour count come from {@link SendLog}, refreshed by the
+ * {@code send-share} timer.
  */
 @Component
 public class SendRate {
@@ -25,13 +31,15 @@ public class SendRate {
     private static final double RECOVERY_PER_SECOND = 0.05;
     private static final double FLOOR = 0.02;
     private static final Duration TRANSACTIONAL_ACTIVE = Duration.ofSeconds(10);
-    private static final int MINUTES_PER_DAY = 24 * 60;
+    /** A replica whose heartbeat is older than this no longer takes a share of the rate. */
+    private static final Duration LIVE_WITHIN = Duration.ofSeconds(30);
 
     private final SendProperties properties;
     private final SesClient ses;
     private final Clock clock;
-    private final AtomicLongArray sentPerMinute = new AtomicLongArray(MINUTES_PER_DAY);
-    private final AtomicLongArray minuteOfSlot = new AtomicLongArray(MINUTES_PER_DAY);
+    private final SendLog sendLog;
+    private final String replicaId;
+    private final AtomicLong unflushedSent = new AtomicLong();
 
     private volatile double configuredRate;
     private volatile double sesRate = Double.MAX_VALUE;
@@ -39,12 +47,16 @@ public class SendRate {
     private volatile double factor = 1.0;
     private volatile Instant factorAt = Instant.EPOCH;
     private volatile Instant transactionalAt = Instant.EPOCH;
+    private volatile int replicas = 1;
+    private volatile long cluster24h;
 
-    public SendRate(SendProperties properties, SesClient ses, Clock clock) {
+    public SendRate(SendProperties properties, SesClient ses, Clock clock, SendLog sendLog) {
         this.properties = properties;
         this.ses = ses;
         this.clock = clock;
+        this.sendLog = sendLog;
         this.configuredRate = properties.maxRate();
+        this.replicaId = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("replica") + "-" + UUID.randomUUID();
     }
 
     /** Permits per second for the exchange's lane (property {@code sendLane}). */
@@ -72,7 +84,7 @@ public class SendRate {
     }
 
     private double full(Instant now) {
-        return Math.min(configuredRate, sesRate) / properties.replicas() * recoveredFactor(now);
+        return Math.min(configuredRate, sesRate) / replicas * recoveredFactor(now);
     }
 
     /** SES answered Throttling: halve. */
@@ -83,26 +95,52 @@ public class SendRate {
         LOG.info("SES throttled: send rate scaled to {} % of the configured rate", Math.round(factor * 100));
     }
 
-    /** Counts one accepted mail into this replica's rolling 24 hours. */
+    /** Counts one mail SES accepted; written to the cluster's hourly count by {@link #refreshShare()}. */
     public void sent() {
-        long minute = clock.millis() / 60_000;
-        int slot = (int) (minute % MINUTES_PER_DAY);
-        if (minuteOfSlot.getAndSet(slot, minute) != minute) {
-            sentPerMinute.set(slot, 0);
-        }
-        sentPerMinute.incrementAndGet(slot);
+        unflushedSent.incrementAndGet();
     }
 
-    /** Whether this replica may still send today: its share of {@code max-per-24h} (and of SES's quota). */
+    /**
+     * Whether the cluster may still send today: its 24-hour count (as last read, plus this replica's
+     * mails since) is below {@code max-per-24h} and SES's own quota. Replicas see each other's mails
+     * up to one refresh late, so the cluster may overshoot by what the others send in that time.
+     */
     public boolean dailyBudgetLeft() {
-        long minute = clock.millis() / 60_000;
-        long used = 0;
-        for (int slot = 0; slot < MINUTES_PER_DAY; slot++) {
-            if (minute - minuteOfSlot.get(slot) < MINUTES_PER_DAY) {
-                used += sentPerMinute.get(slot);
-            }
+        return cluster24h + unflushedSent.get() < Math.min(properties.maxPer24h(), ses24h);
+    }
+
+    /**
+     * Route {@code send-share}: writes this replica's mails into the cluster's hourly count, sends its
+     * heartbeat, and reads back the live replicas and the cluster's 24-hour count.
+     */
+    public synchronized void refreshShare() {
+        flushSent();
+        sendLog.heartbeat(replicaId);
+        int live = sendLog.liveReplicas(LIVE_WITHIN);
+        if (live != replicas) {
+            LOG.info("Live replicas: {} (each sends 1/{} of the configured rate)", live, live);
         }
-        return used < Math.min(properties.maxPer24h(), ses24h) / properties.replicas();
+        replicas = live;
+        cluster24h = sendLog.sentInLast24Hours();
+    }
+
+    /** On shutdown: this replica's mails into the count, and its share back to the others at once. */
+    @PreDestroy
+    public synchronized void leave() {
+        flushSent();
+        sendLog.forget(replicaId);
+    }
+
+    private void flushSent() {
+        long mails = unflushedSent.getAndSet(0);
+        try {
+            if (mails > 0) {
+                sendLog.addSent(mails);
+            }
+        } catch (RuntimeException e) {
+            unflushedSent.addAndGet(mails);
+            throw e;
+        }
     }
 
     /** Reads SES's GetSendQuota (route {@code send-quota}, every five minutes) when {@code use-ses-quota}. */

@@ -58,10 +58,17 @@ public class CampaignGate {
 
     /**
      * Asked again right before SES: a recipient may have waited for a throttle permit while its campaign
-     * was paused or cancelled. True when it must not be sent now (it has been deferred or dropped).
+     * was paused or cancelled, or while the application began to stop. True when it must not be sent now
+     * (it has been deferred or dropped); when stopping, the recipient goes back onto the queue with the
+     * chunk's remainder, so nobody is left claimed but unsent.
      */
     public boolean withholds(Exchange exchange) {
-        return !admit(exchange.getProperty(SesOutcomes.DELIVERY, Delivery.class));
+        Delivery delivery = exchange.getProperty(SesOutcomes.DELIVERY, Delivery.class);
+        if (exchange.getContext().isStopping()) {
+            delivery.run().defer(delivery.recipient());
+            return true;
+        }
+        return !admit(delivery);
     }
 
     /** The campaign's status, at most {@code status-cache-ttl} old. */

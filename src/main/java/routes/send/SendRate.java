@@ -33,6 +33,7 @@ public class SendRate {
     private static final Duration TRANSACTIONAL_ACTIVE = Duration.ofSeconds(10);
     /** A replica whose heartbeat is older than this no longer takes a share of the rate. */
     private static final Duration LIVE_WITHIN = Duration.ofSeconds(30);
+    private static final int STOPPING_RATE = 1000;
 
     private final SendProperties properties;
     private final SesClient ses;
@@ -61,6 +62,10 @@ public class SendRate {
 
     /** Permits per second for the exchange's lane (property {@code sendLane}). */
     public int current(Exchange exchange) {
+        if (exchange.getContext().isStopping()) {
+            // Open the throttle: recipients waiting for a permit reach the gate at once, which gives them back.
+            return STOPPING_RATE;
+        }
         boolean transactional = SendLane.TRANSACTIONAL.is(exchange);
         Instant now = clock.instant();
         if (transactional) {

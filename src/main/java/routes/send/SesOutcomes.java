@@ -96,9 +96,9 @@ public class SesOutcomes {
         finish(exchange);
     }
 
-    /** The campaign stopped while the mail waited for a permit: not sent, the row goes back to QUEUED. */
+    /** The campaign or the application stopped while the mail waited for a permit: not sent, the row goes back to QUEUED. */
     public void withheld(Exchange exchange) {
-        ledger.release(delivery(exchange).messageId(), "campaign stopped before sending");
+        ledger.release(delivery(exchange).messageId(), "withheld before sending: campaign or application stopped");
         finish(exchange);
     }
 

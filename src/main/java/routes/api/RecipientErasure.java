@@ -1,12 +1,15 @@
 package routes.api;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.feedback.AnalyticsErasure;
 import routes.model.EmailRequest;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
@@ -15,8 +18,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * {@code DELETE /api/v1/recipients/{email}}, GDPR erasure: ledger rows and their events carry the
  * address's pseudonym instead, metadata is dropped, and a suppression survives only under the
- * pseudonym, and stored transactional requests are deleted. Analytics files in S3 are not rewritten
- * (see docs/api.md).
+ * pseudonym, stored transactional requests are deleted, and analytics files naming the address are
+ * rewritten with the pseudonym.
  */
 @Component
 public class RecipientErasure {
@@ -27,8 +30,11 @@ public class RecipientErasure {
     private final SuppressionList suppressions;
     private final S3Client s3;
     private final AwsProperties aws;
+    private final AnalyticsErasure analytics;
 
-    public RecipientErasure(Ledger ledger, SuppressionList suppressions, S3Client s3, AwsProperties aws) {
+    public RecipientErasure(Ledger ledger, SuppressionList suppressions, S3Client s3, AwsProperties aws,
+                            AnalyticsErasure analytics) {
+        this.analytics = analytics;
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.s3 = s3;
@@ -38,12 +44,16 @@ public class RecipientErasure {
     public ApiReply erase(@Header("email") String email) {
         String address = ApiInput.address("email", email);
         String pseudonym = SuppressionList.pseudonym(address);
-        List<String> messages = ledger.eraseRecipient(address, pseudonym);
+        List<Ledger.Entry> rows = ledger.eraseRecipient(address, pseudonym);
         // Deleting a missing key is a no-op, so campaign rows need no check for a stored request.
-        messages.forEach(id -> s3.deleteObject(b -> b.bucket(aws.bucket()).key(EmailRequest.contentKey(id))));
+        rows.forEach(row -> s3.deleteObject(b -> b.bucket(aws.bucket()).key(EmailRequest.contentKey(row.messageId()))));
+        int analyticsFiles = rows.stream().map(Ledger.Entry::createdAt).filter(Objects::nonNull).min(String::compareTo)
+                .map(first -> analytics.erase(address, pseudonym, LocalDate.parse(first.substring(0, 10))))
+                .orElse(0);
         boolean suppressed = suppressions.replaceWithPseudonym(address, pseudonym);
-        LOG.info("Erased recipient {}: {} ledger rows, suppression kept as pseudonym: {}", pseudonym, messages.size(), suppressed);
-        return ApiReply.json(200, Map.of("success", true, "pseudonym", pseudonym, "erasedMessages", messages.size(),
-                "suppressionKept", suppressed));
+        LOG.info("Erased recipient {}: {} ledger rows, {} analytics files, suppression kept as pseudonym: {}",
+                pseudonym, rows.size(), analyticsFiles, suppressed);
+        return ApiReply.json(200, Map.of("success", true, "pseudonym", pseudonym, "erasedMessages", rows.size(),
+                "analyticsFilesRewritten", analyticsFiles, "suppressionKept", suppressed));
     }
 }

@@ -68,7 +68,7 @@ public class AnalyticsWriter {
         return at < 0 || line.length() < at + 23 ? "unknown" : line.substring(at + 13, at + 23);
     }
 
-    private static byte[] gzip(List<String> lines) {
+    static byte[] gzip(List<String> lines) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
             for (String line : lines) {

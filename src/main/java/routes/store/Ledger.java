@@ -207,19 +207,19 @@ public class Ledger {
     /**
      * GDPR erasure: every row of {@code email} gets {@code pseudonym} as recipient and loses its
      * metadata; its events are rewritten without the address (the event key holds it, so they are
-     * re-keyed). Returns the ids of the rows anonymised.
+     * re-keyed). Returns the rows anonymised, as they were before.
      */
-    public List<String> eraseRecipient(String email, String pseudonym) {
+    public List<Entry> eraseRecipient(String email, String pseudonym) {
         String address = SuppressionList.normalise(email);
         Pattern anyCase = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE);
-        List<String> erased = new ArrayList<>();
+        List<Entry> erased = new ArrayList<>();
         String cursor = null;
         do {
             Page<Entry> rows = byRecipient(address, null, 100, cursor);
             for (Entry row : rows.items()) {
                 eraseRow(row.messageId(), anyCase, pseudonym);
                 eraseEvents(row.messageId(), anyCase, pseudonym);
-                erased.add(row.messageId());
+                erased.add(row);
             }
             cursor = rows.next();
         } while (cursor != null);

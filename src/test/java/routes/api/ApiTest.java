@@ -5,10 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -20,12 +25,16 @@ import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import routes.feedback.AnalyticsWriter;
+import routes.feedback.FeedbackBatches;
 import routes.model.MessageStatus;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The HTTP API as a backend team uses it: key, JSON in, JSON out, seed 004 errors. */
@@ -42,6 +51,7 @@ class ApiTest {
     @Autowired SqsClient sqs;
     @Autowired S3Client s3;
     @Autowired AwsProperties aws;
+    @Autowired FeedbackBatches batches;
 
     @Test
     void aMissingOrWrongKeyIs401() throws Exception {
@@ -177,6 +187,10 @@ class ApiTest {
                 "metadata", Map.of("name", "Dave"))).getBody()).path("emailId").asText();
         // Erased once SES has reported on it: an event arriving after the erasure would carry the address again.
         await().atMost(Duration.ofSeconds(20)).until(() -> ledger.find(emailId).orElseThrow().status() == MessageStatus.DELIVERED);
+        await().atMost(Duration.ofSeconds(20)).ignoreException(NoSuchKeyException.class).until(() -> {
+            batches.flushNow();
+            return analyticsNaming(address) > 0;
+        });
         dynamo.putItem(b -> b.tableName(aws.table(Tables.EVENTS)).item(Map.of("messageId", AttributeValue.fromS(emailId),
                 "eventKey", AttributeValue.fromS("2026-01-01T00:00:00Z#Delivery#" + address),
                 "recipient", AttributeValue.fromS(address))));
@@ -191,6 +205,8 @@ class ApiTest {
                     .map(Object::toString).filter(item -> item.toLowerCase().contains(address))).as(table).isEmpty();
         }
         assertThat(suppressions.find(SuppressionList.pseudonym(address))).isPresent();
+        assertThat(analyticsNaming(address)).as("analytics files naming the address").isZero();
+        assertThat(json.readTree(erased.getBody()).path("analyticsFilesRewritten").asInt()).isPositive();
         assertThat(s3.listObjectsV2(b -> b.bucket(aws.bucket()).prefix("transactional/" + emailId)).contents()).isEmpty();
         assertThat(json.readTree(call(HttpMethod.GET, "/api/v1/emails/" + emailId, null, KEY).getBody())
                 .path("events").get(0).path("type").asText()).isEqualTo("Delivery");
@@ -201,6 +217,19 @@ class ApiTest {
         ResponseEntity<String> doc = http.getForEntity("/api/v1/openapi.json", String.class);
         assertThat(doc.getStatusCode().value()).isEqualTo(200);
         assertThat(doc.getBody()).contains("/api/v1/emails");
+    }
+
+    /** Analytics files of today that contain the address. */
+    private long analyticsNaming(String address) throws Exception {
+        String prefix = AnalyticsWriter.PREFIX + "dt=" + LocalDate.now(ZoneOffset.UTC) + "/";
+        long naming = 0;
+        for (S3Object file : s3.listObjectsV2Paginator(b -> b.bucket(aws.bucket()).prefix(prefix)).contents()) {
+            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(aws.bucket()).key(file.key())).asByteArray();
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+                naming += new String(in.readAllBytes(), StandardCharsets.UTF_8).toLowerCase().contains(address) ? 1 : 0;
+            }
+        }
+        return naming;
     }
 
     private boolean onLane(String body, String emailId, String to) {

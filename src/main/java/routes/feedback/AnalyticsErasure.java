@@ -1,0 +1,66 @@
+package routes.feedback;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.springframework.stereotype.Component;
+import routes.aws.AwsProperties;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * GDPR erasure in the analytics files: every analytics file from {@code since} (the day of the
+ * recipient's first mail; events come after it) to today that names the address is rewritten under
+ * the same key with the pseudonym in its place. Costs a read of every file of those days, which an
+ * erasure request, being rare, can afford.
+ */
+@Component
+public class AnalyticsErasure {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final Clock clock;
+
+    public AnalyticsErasure(S3Client s3, AwsProperties aws, Clock clock) {
+        this.s3 = s3;
+        this.bucket = aws.bucket();
+        this.clock = clock;
+    }
+
+    /** Returns the number of files rewritten. */
+    public int erase(String address, String pseudonym, LocalDate since) {
+        Pattern anyCase = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        int rewritten = 0;
+        for (LocalDate day = since; !day.isAfter(today); day = day.plusDays(1)) {
+            String prefix = AnalyticsWriter.PREFIX + "dt=" + day + "/";
+            for (S3Object file : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+                String text = gunzip(s3.getObjectAsBytes(b -> b.bucket(bucket).key(file.key())).asByteArray());
+                if (anyCase.matcher(text).find()) {
+                    List<String> lines = anyCase.matcher(text).replaceAll(Matcher.quoteReplacement(pseudonym)).lines().toList();
+                    s3.putObject(b -> b.bucket(bucket).key(file.key()).contentType("application/x-ndjson").contentEncoding("gzip"),
+                            RequestBody.fromBytes(AnalyticsWriter.gzip(lines)));
+                    rewritten++;
+                }
+            }
+        }
+        return rewritten;
+    }
+
+    private static String gunzip(byte[] gz) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

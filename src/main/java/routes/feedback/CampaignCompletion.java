@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,8 +32,11 @@ public class CampaignCompletion {
     private final Ledger ledger;
     private final FeedbackProperties feedback;
     private final Clock clock;
+    private final CampaignSummary summary;
 
-    public CampaignCompletion(Campaigns campaigns, Ledger ledger, FeedbackProperties feedback, Clock clock) {
+    public CampaignCompletion(Campaigns campaigns, Ledger ledger, FeedbackProperties feedback, Clock clock,
+                              CampaignSummary summary) {
+        this.summary = summary;
         this.campaigns = campaigns;
         this.ledger = ledger;
         this.feedback = feedback;
@@ -51,8 +52,7 @@ public class CampaignCompletion {
             String reason = expired ? "expired" : ledger.countInStatus(campaign.campaignId(), UNSETTLED) == 0 ? "settled" : null;
             if (reason != null && campaigns.transition(campaign.campaignId(), Set.of(CampaignStatus.SENT), CampaignStatus.COMPLETED)) {
                 LOG.info("Campaign {} completed ({})", campaign.campaignId(), reason);
-                completed.add(new StatusEvent(UUID.randomUUID().toString(), "campaign.completed", now.toString(), null,
-                        campaign.campaignId(), null, CampaignStatus.COMPLETED.name(), Map.of("reason", reason), Map.of()));
+                completed.add(summary.completed(campaign.campaignId(), reason));
             }
         }
         return completed;

@@ -7,7 +7,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +37,11 @@ public class ReputationGuard {
     private final FeedbackProperties.Reputation limits;
     private final Campaigns campaigns;
     private final Clock clock;
+    private final CampaignSummary summary;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    public ReputationGuard(FeedbackProperties feedback, Campaigns campaigns, Clock clock) {
+    public ReputationGuard(FeedbackProperties feedback, Campaigns campaigns, Clock clock, CampaignSummary summary) {
+        this.summary = summary;
         this.limits = feedback.reputation();
         this.campaigns = campaigns;
         this.clock = clock;
@@ -93,8 +94,7 @@ public class ReputationGuard {
         detail.put("complaints", alert.complaints());
         detail.put("bounceRate", alert.bounceRate());
         detail.put("complaintRate", alert.complaintRate());
-        return new StatusEvent(UUID.randomUUID().toString(), "campaign.paused", alert.pausedAt(), null,
-                alert.campaignId(), null, CampaignStatus.PAUSED.name(), detail, Map.of());
+        return summary.paused(alert.campaignId(), detail);
     }
 
     /** Outcomes since the oldest of the last N sends. */

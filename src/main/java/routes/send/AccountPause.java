@@ -39,8 +39,11 @@ public class AccountPause {
         this.clock = clock;
     }
 
-    /** Pauses every SENDING campaign; returns the alert to publish, or null when one went out lately. */
-    public synchronized String pauseAll(String sesErrorCode) throws JsonProcessingException {
+    /** What {@link #pauseAll} did: the campaigns it paused, and the alert to publish (null when one went out lately). */
+    public record Paused(List<String> campaignIds, String alert) {}
+
+    /** Pauses every SENDING campaign. */
+    public synchronized Paused pauseAll(String sesErrorCode) throws JsonProcessingException {
         List<String> paused = new ArrayList<>();
         for (String campaignId : campaigns.idsWithStatus(CampaignStatus.SENDING)) {
             if (campaigns.transition(campaignId, Set.of(CampaignStatus.SENDING), CampaignStatus.PAUSED)) {
@@ -51,7 +54,7 @@ public class AccountPause {
         LOG.warn("SES answered {}: paused {} campaigns {}", sesErrorCode, paused.size(), paused);
         Instant now = clock.instant();
         if (paused.isEmpty() && alertedAt.plus(ALERT_INTERVAL).isAfter(now)) {
-            return null;
+            return new Paused(paused, null);
         }
         alertedAt = now;
         Map<String, Object> alert = new LinkedHashMap<>();
@@ -60,6 +63,6 @@ public class AccountPause {
         alert.put("sesErrorCode", sesErrorCode);
         alert.put("pausedCampaigns", paused);
         alert.put("action", "SES stopped sending; resume the campaigns once sending is re-enabled");
-        return json.writeValueAsString(alert);
+        return new Paused(paused, json.writeValueAsString(alert));
     }
 }

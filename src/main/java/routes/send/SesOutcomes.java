@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public class SesOutcomes {
 
     public static final String DELIVERY = "delivery";
+    /** Exchange property: the campaigns an AccountSendingPaused answer paused. */
+    public static final String PAUSED_CAMPAIGNS = "pausedCampaigns";
     static final String DONE = "sesDone";
     static final String RETRY_DELAY = "sesRetryDelay";
     static final String ATTEMPTS = "sesAttempts";
@@ -92,7 +94,9 @@ public class SesOutcomes {
         String code = SesErrorClassifier.code(exception(exchange));
         ledger.release(delivery.messageId(), reason(exchange));
         delivery.run().defer(delivery.recipient());
-        exchange.getMessage().setBody(accountPause.pauseAll(code));
+        AccountPause.Paused paused = accountPause.pauseAll(code);
+        exchange.setProperty(PAUSED_CAMPAIGNS, paused.campaignIds());
+        exchange.getMessage().setBody(paused.alert());
         finish(exchange);
     }
 

@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The HTTP API as a backend team uses it: key, JSON in, JSON out, seed 004 errors. */
@@ -52,6 +54,7 @@ class ApiTest {
     @Autowired S3Client s3;
     @Autowired AwsProperties aws;
     @Autowired FeedbackBatches batches;
+    @Autowired SnsClient sns;
 
     @Test
     void aMissingOrWrongKeyIs401() throws Exception {
@@ -152,9 +155,20 @@ class ApiTest {
         assertThat(shown.path("counts").path("delivered").asLong()).isEqualTo(190);
         assertThat(shown.path("rates").path("bounce").asDouble()).isEqualTo(0.05);
 
+        String statuses = subscribedQueue(aws.topics().status());
         assertThat(json.readTree(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/pause", null, KEY).getBody())
                 .path("status").asText()).isEqualTo("PAUSED");
         assertThat(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/pause", null, KEY).getStatusCode().value()).isEqualTo(409);
+        // Webhook subscribers hear of it: campaign.paused with seed 002's summary counts.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sqs.receiveMessage(b -> b.queueUrl(statuses)
+                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()).anySatisfy(message -> {
+            JsonNode event = json.readTree(message.body());
+            assertThat(event.path("type").asText()).isEqualTo("campaign.paused");
+            assertThat(event.path("campaignId").asText()).isEqualTo(id);
+            assertThat(event.path("detail").path("reason").asText()).isEqualTo("api");
+            assertThat(event.path("detail").path("summary").path("delivered").asLong()).isEqualTo(190);
+            assertThat(event.path("detail").path("summary").path("bounced").asLong()).isEqualTo(10);
+        }));
         assertThat(json.readTree(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/resume", null, KEY).getBody())
                 .path("status").asText()).isEqualTo("SCHEDULED");
         assertThat(json.readTree(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/cancel", null, KEY).getBody())
@@ -217,6 +231,17 @@ class ApiTest {
         ResponseEntity<String> doc = http.getForEntity("/api/v1/openapi.json", String.class);
         assertThat(doc.getStatusCode().value()).isEqualTo(200);
         assertThat(doc.getBody()).contains("/api/v1/emails");
+    }
+
+    /** A fresh queue subscribed to {@code topic} with raw delivery. */
+    private String subscribedQueue(String topic) {
+        String url = sqs.createQueue(b -> b.queueName("api-test-" + UUID.randomUUID())).queueUrl();
+        String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        String topicArn = sns.listTopics().topics().stream().map(Topic::topicArn)
+                .filter(t -> t.endsWith(":" + topic)).findFirst().orElseThrow();
+        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(arn).attributes(Map.of("RawMessageDelivery", "true")));
+        return url;
     }
 
     /** Analytics files of today that contain the address. */

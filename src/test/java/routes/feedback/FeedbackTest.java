@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.apache.camel.CamelContext;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
+import routes.model.StatusEvent;
 import routes.store.Campaigns;
 import routes.store.Ledger;
 import routes.store.SuppressionList.Reason;
@@ -40,7 +42,6 @@ import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** The feedback flow end to end: SES events through SNS → SQS into the ledger, suppressions, campaigns and outputs. */
 @MailroutesTest
@@ -390,9 +391,15 @@ class FeedbackTest {
         fixtures.campaignRow(expired, CampaignStatus.SENT, Instant.now().minus(Duration.ofHours(73)));
         fixtures.ledgerRow(expired, FeedbackFixtures.address("expired"));
 
-        completion.scan();
+        List<StatusEvent> events = completion.scan();
 
         assertThat(campaigns.status(settled)).contains(CampaignStatus.COMPLETED);
+        assertThat(events).filteredOn(event -> event.campaignId().equals(settled)).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo("campaign.completed");
+            assertThat(event.detail()).containsEntry("reason", "settled");
+            assertThat(event.detail().get("summary")).asInstanceOf(InstanceOfAssertFactories.MAP).containsKeys("totalMessages", "delivered", "bounced",
+                    "complained", "opened", "clicked");
+        });
         assertThat(campaigns.status(waiting)).contains(CampaignStatus.SENT);
         assertThat(campaigns.status(expired)).contains(CampaignStatus.COMPLETED);
     }

@@ -29,7 +29,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
-import routes.localaws.LocalAws;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.store.Campaigns;

@@ -99,7 +99,8 @@ public class WebhookFailures {
 
     private Message replaceHeaders(Exchange exchange, WebhookDelivery delivery) throws JsonProcessingException {
         Message message = exchange.getMessage();
-        message.getHeaders().clear();
+        // The SQS receipt handle stays: a delivery from the retry queue is deleted with it when done.
+        message.removeHeaders("*", "CamelAwsSqs*");
         message.setBody(json.writeValueAsString(delivery));
         return message;
     }

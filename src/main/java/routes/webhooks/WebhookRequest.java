@@ -36,7 +36,8 @@ public class WebhookRequest {
         exchange.setProperty(URL, url);
         long timestamp = clock.instant().getEpochSecond();
         Message message = exchange.getMessage();
-        message.getHeaders().clear();
+        // The SQS receipt handle stays: a delivery from the retry queue is deleted with it when done.
+        message.removeHeaders("*", "CamelAwsSqs*");
         message.setHeader("webhook-id", delivery.eventId());
         message.setHeader("webhook-timestamp", Long.toString(timestamp));
         message.setHeader("webhook-signature", signer.sign(delivery.eventId(), timestamp, delivery.payload(),

@@ -27,6 +27,7 @@ import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.AnalyticsWriter;
 import routes.feedback.FeedbackBatches;
+import routes.localaws.TopicTap;
 import routes.model.MessageStatus;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
@@ -36,7 +37,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The HTTP API as a backend team uses it: key, JSON in, JSON out, seed 004 errors. */
@@ -155,14 +155,13 @@ class ApiTest {
         assertThat(shown.path("counts").path("delivered").asLong()).isEqualTo(190);
         assertThat(shown.path("rates").path("bounce").asDouble()).isEqualTo(0.05);
 
-        String statuses = subscribedQueue(aws.topics().status());
+        TopicTap statuses = TopicTap.on(aws.topics().status(), sns, sqs);
         assertThat(json.readTree(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/pause", null, KEY).getBody())
                 .path("status").asText()).isEqualTo("PAUSED");
         assertThat(call(HttpMethod.POST, "/api/v1/campaigns/" + id + "/pause", null, KEY).getStatusCode().value()).isEqualTo(409);
         // Webhook subscribers hear of it: campaign.paused with seed 002's summary counts.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sqs.receiveMessage(b -> b.queueUrl(statuses)
-                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()).anySatisfy(message -> {
-            JsonNode event = json.readTree(message.body());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(statuses.receive()).anySatisfy(body -> {
+            JsonNode event = json.readTree(body);
             assertThat(event.path("type").asText()).isEqualTo("campaign.paused");
             assertThat(event.path("campaignId").asText()).isEqualTo(id);
             assertThat(event.path("detail").path("reason").asText()).isEqualTo("api");
@@ -231,17 +230,6 @@ class ApiTest {
         ResponseEntity<String> doc = http.getForEntity("/api/v1/openapi.json", String.class);
         assertThat(doc.getStatusCode().value()).isEqualTo(200);
         assertThat(doc.getBody()).contains("/api/v1/emails");
-    }
-
-    /** A fresh queue subscribed to {@code topic} with raw delivery. */
-    private String subscribedQueue(String topic) {
-        String url = sqs.createQueue(b -> b.queueName("api-test-" + UUID.randomUUID())).queueUrl();
-        String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
-                .attributesAsStrings().get("QueueArn");
-        String topicArn = sns.listTopics().topics().stream().map(Topic::topicArn)
-                .filter(t -> t.endsWith(":" + topic)).findFirst().orElseThrow();
-        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(arn).attributes(Map.of("RawMessageDelivery", "true")));
-        return url;
     }
 
     /** Analytics files of today that contain the address. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageIds;
 import routes.model.MessageStatus;
@@ -20,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.model.MessageTag;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -112,18 +112,12 @@ class FeedbackFixtures {
     }
 
     String topicArn(String name) {
-        return sns.listTopicsPaginator(b -> { }).topics().stream().map(Topic::topicArn)
-                .filter(arn -> arn.endsWith(":" + name)).findFirst().orElseThrow();
+        return TopicTap.topicArn(sns, name);
     }
 
-    /** A fresh queue subscribed to topic {@code name}, to see what the flow publishes there. */
-    String subscribeNewQueue(String topicName) {
-        String url = sqs.createQueue(b -> b.queueName("test-" + topicName + "-" + UUID.randomUUID())).queueUrl();
-        String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
-                .attributesAsStrings().get("QueueArn");
-        sns.subscribe(b -> b.topicArn(topicArn(topicName)).protocol("sqs").endpoint(arn)
-                .attributes(Map.of("RawMessageDelivery", "true")));
-        return url;
+    /** What the flow publishes on topic {@code name} from now on. */
+    TopicTap tap(String topicName) {
+        return TopicTap.on(topicName, sns, sqs);
     }
 
     List<String> receive(String queueUrl) {

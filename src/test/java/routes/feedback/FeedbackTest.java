@@ -26,6 +26,7 @@ import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
+import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.model.StatusEvent;
@@ -304,7 +305,7 @@ class FeedbackTest {
     void theReputationGuardPausesACampaignWhoseBounceRateCrossesFivePercent() {
         String campaignId = FeedbackFixtures.campaign("reputation");
         fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now());
-        String alerts = fixtures.subscribeNewQueue(aws.topics().alerts());
+        TopicTap alerts = fixtures.tap(aws.topics().alerts());
 
         for (int i = 0; i < 19; i++) {
             fixtures.sendThroughSes(campaignId, "success+" + UUID.randomUUID() + "@simulator.amazonses.com");
@@ -312,7 +313,7 @@ class FeedbackTest {
         fixtures.sendThroughSes(campaignId, "bounce+" + UUID.randomUUID() + "@simulator.amazonses.com");
 
         await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(fixtures.receive(alerts)).anySatisfy(alert -> {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.receive()).anySatisfy(alert -> {
             JsonNode figures = json.readTree(alert);
             assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
             assertThat(figures.path("sends").asInt()).isEqualTo(20);
@@ -323,12 +324,12 @@ class FeedbackTest {
 
     @Test
     void everyStatusChangeIsPublishedOnTheStatusTopic() {
-        String statuses = fixtures.subscribeNewQueue(aws.topics().status());
+        TopicTap statuses = fixtures.tap(aws.topics().status());
         Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("status"), FeedbackFixtures.address("status"));
 
         fixtures.publish("delivery", sent, Instant.now());
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(fixtures.receive(statuses)).anySatisfy(body -> {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(statuses.receive()).anySatisfy(body -> {
             JsonNode event = json.readTree(body);
             assertThat(event.path("messageId").asText()).isEqualTo(sent.messageId());
             assertThat(event.path("type").asText()).isEqualTo("message.delivered");

@@ -6,6 +6,7 @@ import static routes.send.SendFixture.greeted;
 import static routes.send.SendFixture.header;
 import static routes.send.SendFixture.recipient;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -24,23 +25,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import routes.MailroutesTest;
-import routes.aws.AwsProperties;
 import routes.api.RecipientErasure;
+import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.SuppressionPolicy;
 import routes.localaws.LocalAws;
+import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
-import routes.model.SendChunk;
 import routes.model.SendChunk.Recipient;
+import routes.model.SendChunk;
 import routes.model.UnsubscribeToken;
 import routes.store.Campaigns;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The send flow from the send queue to the outbox, the ledger and the campaign row, on the embedded AWS. */
@@ -61,6 +64,7 @@ class SendTest {
     @Autowired UnsubscribeToken tokens;
     @Autowired SendRate sendRate;
     @Autowired CamelContext camel;
+    @Autowired SnsClient sns;
     @Autowired RecipientErasure erasure;
     @Autowired SuppressionPolicy suppressionPolicy;
 
@@ -243,6 +247,7 @@ class SendTest {
 
     @Test
     void accountSendingPausedPausesTheCampaignAndNothingIsLost() {
+        TopicTap statuses = TopicTap.on(aws.topics().status(), sns, sqs);
         LocalAws.get().ses().pauseAccountSending(true);
         String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
         List<Recipient> recipients = greeted(campaignId, 3);
@@ -250,6 +255,13 @@ class SendTest {
 
         await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
         assertThat(fixture.mailCount(campaignId)).isZero();
+        await().atMost(SENDING).untilAsserted(() -> assertThat(statuses.receive()).anySatisfy(body -> {
+            JsonNode event = json.readTree(body);
+            assertThat(event.path("type").asText()).isEqualTo("campaign.paused");
+            assertThat(event.path("campaignId").asText()).isEqualTo(campaignId);
+            assertThat(event.path("detail").path("reason").asText()).isEqualTo("ses-sending-paused");
+            assertThat(event.path("detail").path("summary").has("totalMessages")).isTrue();
+        }));
 
         LocalAws.get().ses().pauseAccountSending(false);
         campaigns.transition(campaignId, Set.of(CampaignStatus.PAUSED), CampaignStatus.SENDING);

@@ -7,12 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.model.AddressPseudonym;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -38,17 +37,17 @@ public class AnalyticsErasure {
 
     /** Returns the number of files rewritten. */
     public int erase(String address, String pseudonym, LocalDate since) {
-        Pattern anyCase = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE);
+        AddressPseudonym erasure = new AddressPseudonym(address, pseudonym);
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         int rewritten = 0;
         for (LocalDate day = since; !day.isAfter(today); day = day.plusDays(1)) {
             String prefix = AnalyticsWriter.PREFIX + "dt=" + day + "/";
             for (S3Object file : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
                 String text = gunzip(s3.getObjectAsBytes(b -> b.bucket(bucket).key(file.key())).asByteArray());
-                if (anyCase.matcher(text).find()) {
-                    List<String> lines = anyCase.matcher(text).replaceAll(Matcher.quoteReplacement(pseudonym)).lines().toList();
+                Optional<String> erased = erasure.erase(text);
+                if (erased.isPresent()) {
                     s3.putObject(b -> b.bucket(bucket).key(file.key()).contentType("application/x-ndjson").contentEncoding("gzip"),
-                            RequestBody.fromBytes(AnalyticsWriter.gzip(lines)));
+                            RequestBody.fromBytes(AnalyticsWriter.gzip(erased.get().lines().toList())));
                     rewritten++;
                 }
             }

@@ -9,11 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import routes.model.AddressPseudonym;
 import routes.model.MessageStatus;
 import routes.model.SendChunk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -211,14 +210,14 @@ public class Ledger {
      */
     public List<Entry> eraseRecipient(String email, String pseudonym) {
         String address = SuppressionList.normalise(email);
-        Pattern anyCase = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE);
+        AddressPseudonym anyCase = new AddressPseudonym(address, pseudonym);
         List<Entry> erased = new ArrayList<>();
         String cursor = null;
         do {
             Page<Entry> rows = byRecipient(address, null, 100, cursor);
             for (Entry row : rows.items()) {
-                eraseRow(row.messageId(), anyCase, pseudonym);
-                eraseEvents(row.messageId(), anyCase, pseudonym);
+                eraseRow(row.messageId(), anyCase);
+                eraseEvents(row.messageId(), anyCase);
                 erased.add(row);
             }
             cursor = rows.next();
@@ -227,12 +226,12 @@ public class Ledger {
     }
 
     /** Every string attribute naming the address (recipient, statusEventKey, …) gets the pseudonym; metadata goes. */
-    private void eraseRow(String messageId, Pattern address, String pseudonym) {
+    private void eraseRow(String messageId, AddressPseudonym address) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(messageId)).consistentRead(true)).item();
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", Items.s(clock.instant().toString())));
         StringBuilder set = new StringBuilder("SET updatedAt = :now");
-        pseudonymised(item, address, pseudonym).forEach((name, value) -> {
+        pseudonymised(item, address).forEach((name, value) -> {
             int i = names.size();
             names.put("#a" + i, name);
             values.put(":a" + i, value);
@@ -244,9 +243,9 @@ public class Ledger {
                 .expressionAttributeValues(values));
     }
 
-    private void eraseEvents(String messageId, Pattern address, String pseudonym) {
+    private void eraseEvents(String messageId, AddressPseudonym address) {
         for (Map<String, AttributeValue> item : eventItems(messageId)) {
-            Map<String, AttributeValue> changed = pseudonymised(item, address, pseudonym);
+            Map<String, AttributeValue> changed = pseudonymised(item, address);
             if (!changed.isEmpty()) {
                 Map<String, AttributeValue> clean = new HashMap<>(item);
                 clean.putAll(changed);
@@ -257,11 +256,11 @@ public class Ledger {
     }
 
     /** The string attributes of {@code item} that contain the address, with the pseudonym in its place. */
-    private static Map<String, AttributeValue> pseudonymised(Map<String, AttributeValue> item, Pattern address, String pseudonym) {
+    private static Map<String, AttributeValue> pseudonymised(Map<String, AttributeValue> item, AddressPseudonym address) {
         Map<String, AttributeValue> changed = new HashMap<>();
         item.forEach((name, value) -> {
-            if (value.s() != null && address.matcher(value.s()).find()) {
-                changed.put(name, Items.s(address.matcher(value.s()).replaceAll(Matcher.quoteReplacement(pseudonym))));
+            if (value.s() != null) {
+                address.erase(value.s()).ifPresent(erased -> changed.put(name, Items.s(erased)));
             }
         });
         return changed;
@@ -392,7 +391,8 @@ public class Ledger {
                 ":now", Items.s(clock.instant().toString()), ":one", Items.n(1)));
         StringBuilder update = new StringBuilder("SET #s = :sending, #r = :rank, recipient = :e, sendingAt = :now, "
                 + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
-        setCampaignAndSegment(update, names, values, campaignId, recipient.segment());
+        setIfPresent(update, names, values, "campaignId", campaignId);
+        setIfPresent(update, names, values, "segment", recipient.segment());
         setIfPresent(update, names, values, "template", recipient.template());
         setIfPresent(update, names, values, "from", recipient.from());
         setIfPresent(update, names, values, "subject", recipient.subject());
@@ -435,7 +435,8 @@ public class Ledger {
                 ":e", Items.s(recipient), ":now", Items.s(now)));
         StringBuilder update = new StringBuilder("SET #s = :s, #r = :r, recipient = :e, suppressedAt = :now, "
                 + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
-        setCampaignAndSegment(update, names, values, campaignId, segment);
+        setIfPresent(update, names, values, "campaignId", campaignId);
+        setIfPresent(update, names, values, "segment", segment);
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
                     .updateExpression(update.toString())
@@ -476,26 +477,13 @@ public class Ledger {
                 .expressionAttributeValues(Map.of(":id", Items.s(sesMessageId))));
     }
 
-    /** Appends the optional campaign and segment of a row to a SET clause. */
+    /** Appends {@code attribute = value} to a SET clause when there is a value (optional attributes of a row). */
     private static void setIfPresent(StringBuilder update, Map<String, String> names,
                                      Map<String, AttributeValue> values, String attribute, String value) {
         if (value != null) {
             names.put("#" + attribute, attribute);
             values.put(":" + attribute, Items.s(value));
             update.append(", #").append(attribute).append(" = :").append(attribute);
-        }
-    }
-
-    private static void setCampaignAndSegment(StringBuilder update, Map<String, String> names,
-                                              Map<String, AttributeValue> values, String campaignId, String segment) {
-        if (campaignId != null) {
-            values.put(":c", Items.s(campaignId));
-            update.append(", campaignId = :c");
-        }
-        if (segment != null) {
-            names.put("#seg", "segment");
-            values.put(":seg", Items.s(segment));
-            update.append(", #seg = :seg");
         }
     }
 }

@@ -3,20 +3,34 @@ package routes.webhooks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import routes.model.StatusEvent;
 import routes.store.Campaigns;
 
-/** Turns one status event into one delivery per interested subscriber and the campaign's callback URL. */
+/**
+ * Turns one status event into one delivery per interested subscriber and the campaign's callback URL.
+ * The callback URL is set when the campaign is registered; it is kept here for a minute per campaign,
+ * so a large campaign's stream of events does not read its campaign row once per event.
+ */
 @Component
 public class WebhookFanOut {
+
+    private static final Duration CALLBACK_TTL = Duration.ofMinutes(1);
+
+    private record Callback(Optional<String> url, Instant readAt) {}
 
     private final WebhookSubscribers subscribers;
     private final Campaigns campaigns;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Map<String, Callback> callbacks = new ConcurrentHashMap<>();
 
     public WebhookFanOut(WebhookSubscribers subscribers, Campaigns campaigns, ObjectMapper json, Clock clock) {
         this.subscribers = subscribers;
@@ -32,10 +46,16 @@ public class WebhookFanOut {
         List<WebhookDelivery> deliveries = new ArrayList<>();
         subscribers.interestedIn(event).forEach(s -> deliveries.add(new WebhookDelivery(s.id(), s.url(), event.id(), payload, now)));
         if (event.campaignId() != null) {
-            campaigns.find(event.campaignId()).map(Campaigns.Campaign::callbackUrl).filter(url -> !url.isBlank())
-                    .ifPresent(url -> deliveries.add(
-                            new WebhookDelivery(WebhookSubscribers.callbackIdFor(url), url, event.id(), payload, now)));
+            callbackUrl(event.campaignId()).ifPresent(url -> deliveries.add(
+                    new WebhookDelivery(WebhookSubscribers.callbackIdFor(url), url, event.id(), payload, now)));
         }
         return deliveries;
+    }
+
+    private Optional<String> callbackUrl(String campaignId) {
+        Instant now = clock.instant();
+        return callbacks.compute(campaignId, (id, known) -> known == null || known.readAt().plus(CALLBACK_TTL).isBefore(now)
+                ? new Callback(campaigns.find(id).map(Campaigns.Campaign::callbackUrl).filter(url -> !url.isBlank()), now)
+                : known).url();
     }
 }

@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.GZIPInputStream;
 import org.apache.camel.CamelContext;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +35,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -442,17 +438,9 @@ class FeedbackTest {
                 .key(Map.of("campaignId", AttributeValue.fromS(campaignId)))).item();
     }
 
-    private List<String> analyticsLines(Instant at, String campaignId) throws IOException {
-        String prefix = AnalyticsWriter.PREFIX + "dt=" + at.toString().substring(0, 10) + "/";
-        List<String> lines = new ArrayList<>();
-        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(aws.bucket()).prefix(prefix)).contents()) {
-            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(aws.bucket()).key(object.key())).asByteArray();
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                        .filter(line -> line.contains(campaignId)).forEach(lines::add);
-            }
-        }
-        return lines;
+    private List<String> analyticsLines(Instant at, String campaignId) {
+        return AnalyticsFiles.linesOf(s3, aws.bucket(), LocalDate.ofInstant(at, ZoneOffset.UTC)).stream()
+                .filter(line -> line.contains(campaignId)).toList();
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {

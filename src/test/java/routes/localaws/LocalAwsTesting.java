@@ -2,7 +2,11 @@ package routes.localaws;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +55,17 @@ final class LocalAwsTesting {
         return configure(SesClient.builder(), endpoint)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
+    }
+
+    /** A raw AWS Query request (form-encoded POST), for what the SDK would never send. */
+    static HttpResponse<String> postForm(URI endpoint, String form) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/"))
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     static Queue createQueue(SqsClient sqs, String prefix) {

@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -333,14 +329,7 @@ class LocalSesTest {
 
     @Test
     void unknownActionIsAnsweredAtOnce() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(localSes.endpoint() + "/"))
-                .timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("Action=SendCarrierPigeon&Version=2010-12-01"))
-                .build();
-
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = LocalAwsTesting.postForm(localSes.endpoint(), "Action=SendCarrierPigeon&Version=2010-12-01");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("<ErrorResponse xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\">",

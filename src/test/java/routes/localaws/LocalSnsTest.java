@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -192,14 +191,7 @@ class LocalSnsTest {
 
     @Test
     void unknownActionIsAnsweredAtOnce() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(localSns.endpoint() + "/"))
-                .timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("Action=NoSuchAction&Version=2010-03-31"))
-                .build();
-
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = LocalAwsTesting.postForm(localSns.endpoint(), "Action=NoSuchAction&Version=2010-03-31");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("<Code>InvalidAction</Code>", "<Type>Sender</Type>", "<RequestId>");

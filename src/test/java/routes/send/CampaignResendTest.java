@@ -15,11 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
+import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.intake.CampaignBucket;
 import routes.model.CampaignStatus;
@@ -27,7 +26,6 @@ import routes.model.MessageIds;
 import routes.model.MessageStatus;
 import routes.store.Campaigns;
 import routes.store.Ledger;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -61,7 +59,7 @@ class CampaignResendTest {
         String id = "resend-" + run;
         // Rex's mail fails to render (the locked-down Velocity refuses #include): FAILED, with no SES event after it.
         String template = "resend-" + run;
-        putTemplate(template, Map.of("template.json", "{\"requiredVariables\": [\"firstName\"]}",
+        SendFixture.putTemplate(s3, aws, template, Map.of("template.json", "{\"requiredVariables\": [\"firstName\"]}",
                 "subject.vm", "Hello $firstName", "body.txt.vm", "Hi $firstName",
                 "body.html.vm", "#if($firstName == 'Rex')#include('/etc/passwd')#end<p>Hi $firstName</p>"));
         String failing = "rex-" + run + "@example.org";
@@ -103,16 +101,11 @@ class CampaignResendTest {
         assertThat(again.lastError()).startsWith("TemplateError");
         await().atMost(SENDING).untilAsserted(() -> {
             JsonNode counts = json.readTree(http.exchange("/api/v1/campaigns/" + id, HttpMethod.GET,
-                    new HttpEntity<>(headers()), String.class).getBody()).path("counts");
+                    ApiRequests.withKey(null), String.class).getBody()).path("counts");
             assertThat(counts.path("sent").asLong()).isEqualTo(people.size());
             assertThat(counts.path("failed").asLong()).isEqualTo(1);
         });
         assertThat(post("/api/v1/campaigns/no-such-" + run + "/resend", null).getStatusCode().value()).isEqualTo(404);
-    }
-
-    private void putTemplate(String name, Map<String, String> files) {
-        files.forEach((file, content) -> s3.putObject(b -> b.bucket(aws.bucket()).key("templates/" + name + "/" + file),
-                RequestBody.fromString(content)));
     }
 
     private MessageStatus status(String campaignId, String email) {
@@ -120,12 +113,6 @@ class CampaignResendTest {
     }
 
     private ResponseEntity<String> post(String path, String query) {
-        return http.exchange(path + (query == null ? "" : "?" + query), HttpMethod.POST, new HttpEntity<>(headers()), String.class);
-    }
-
-    private static HttpHeaders headers() {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set("X-API-Key", "local-dev-key");
-        return headers;
+        return http.exchange(path + (query == null ? "" : "?" + query), HttpMethod.POST, ApiRequests.withKey(null), String.class);
     }
 }

@@ -25,10 +25,12 @@ import routes.aws.Tables;
 import routes.localaws.LocalAws;
 import routes.model.CampaignStatus;
 import routes.model.MessageIds;
-import routes.model.SendChunk;
 import routes.model.SendChunk.Recipient;
+import routes.model.SendChunk;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Campaign rows, send-queue chunks and the outbox as the send tests (and the benchmark) need them. */
@@ -73,6 +75,12 @@ final class SendFixture {
                 .mapToObj(i -> recipient(campaignId, "r" + i + "-" + run + "@example.org", "send-greeting",
                         Map.of("name", "Person " + i)))
                 .toList();
+    }
+
+    /** Stores a template in S3 ({@code templates/<name>/<file>}), where the send flow looks first. */
+    static void putTemplate(S3Client s3, AwsProperties aws, String name, Map<String, String> files) {
+        files.forEach((file, content) -> s3.putObject(b -> b.bucket(aws.bucket()).key("templates/" + name + "/" + file),
+                RequestBody.fromString(content)));
     }
 
     /** Splits the recipients into chunks of {@code size} and puts them on the send queue. */

@@ -39,7 +39,6 @@ import routes.model.UnsubscribeToken;
 import routes.store.Campaigns;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -314,9 +313,8 @@ class SendTest {
     }
 
     private void putTemplate(String name, String subject, String html, String text) {
-        Map.of("template.json", "{\"description\": \"test\", \"requiredVariables\": [\"name\"]}",
-                "subject.vm", subject, "body.html.vm", html, "body.txt.vm", text).forEach((file, content) ->
-                s3.putObject(b -> b.bucket(aws.bucket()).key("templates/" + name + "/" + file), RequestBody.fromString(content)));
+        SendFixture.putTemplate(s3, aws, name, Map.of("template.json", "{\"description\": \"test\", \"requiredVariables\": [\"name\"]}",
+                "subject.vm", subject, "body.html.vm", html, "body.txt.vm", text));
     }
 
     /** No mail of the campaign goes out later than one second after {@code stoppedAt}, and then none at all. */

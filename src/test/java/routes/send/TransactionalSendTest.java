@@ -22,12 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
+import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
@@ -129,11 +127,8 @@ class TransactionalSendTest {
     }
 
     private String send(Map<String, Object> body) throws Exception {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_JSON);
-        headers.set("X-API-Key", "local-dev-key");
         ResponseEntity<String> response = http.exchange("/api/v1/emails", HttpMethod.POST,
-                new HttpEntity<>(json.writeValueAsString(body), headers), String.class);
+                ApiRequests.withKey(json.writeValueAsString(body)), String.class);
         assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(202);
         return json.readTree(response.getBody()).path("emailId").asText();
     }

@@ -19,11 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
+import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.model.StatusEvent;
@@ -143,10 +142,8 @@ class WebhooksTest {
     }
 
     private int replayThroughTheApi(String subscriberId) throws Exception {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set("X-API-Key", "local-dev-key");
         ResponseEntity<String> response = http.exchange("/api/v1/webhooks/" + subscriberId + "/replay", HttpMethod.POST,
-                new HttpEntity<>(null, headers), String.class);
+                ApiRequests.withKey(null), String.class);
         assertThat(response.getStatusCode().value()).isEqualTo(202);
         return json.readTree(response.getBody()).path("replayed").asInt();
     }

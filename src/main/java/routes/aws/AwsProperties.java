@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,8 +31,18 @@ public record AwsProperties(
     /** Endpoint overrides per service; null means the regional AWS endpoint. */
     public record Endpoints(URI s3, URI sqs, URI sns, URI ses, URI dynamodb) {}
 
-    /** Queue names; every queue has a dead-letter queue named {@code <name>-dlq}. */
+    /**
+     * Queue names; every queue has a dead-letter queue named {@code <name>-dlq} ({@code <base>-dlq.fifo}
+     * for a FIFO queue).
+     *
+     * @param launch the FIFO queue a launch enqueues chunks on: its deduplication ids let a resumed
+     *               launch repeat its last SendMessageBatch without a chunk arriving twice
+     * @param send   the standard queue of chunks enqueued again with a delay (a paused campaign's
+     *               remainder, soft-bounce retries), which a FIFO queue cannot hold back per message
+     */
     public record Queues(
+            @NotBlank @Pattern(regexp = ".+\\.fifo", message = "must name a FIFO queue (ending in .fifo)")
+            @DefaultValue("mailroutes-launch.fifo") String launch,
             @NotBlank @DefaultValue("mailroutes-send") String send,
             @NotBlank @DefaultValue("mailroutes-ses-events") String sesEvents,
             @NotBlank @DefaultValue("mailroutes-notifications") String notifications,
@@ -43,11 +54,17 @@ public record AwsProperties(
             @NotBlank @DefaultValue("mailroutes-status") String status,
             @NotBlank @DefaultValue("mailroutes-alerts") String alerts) {}
 
+    private static final String FIFO = ".fifo";
+
     public String table(String name) {
         return tablePrefix + name;
     }
 
     public static String deadLetterQueue(String queue) {
-        return queue + "-dlq";
+        return isFifo(queue) ? queue.substring(0, queue.length() - FIFO.length()) + "-dlq" + FIFO : queue + "-dlq";
+    }
+
+    public static boolean isFifo(String queue) {
+        return queue.endsWith(FIFO);
     }
 }

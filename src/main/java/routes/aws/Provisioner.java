@@ -1,6 +1,7 @@
 package routes.aws;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public class Provisioner {
     public void provision() {
         bucket();
         AwsProperties.Queues q = aws.queues();
+        queueWithDeadLetters(q.launch(), 120);
         queueWithDeadLetters(q.send(), 120);
         String sesEventsQueueArn = queueWithDeadLetters(q.sesEvents(), 60);
         queueWithDeadLetters(q.notifications(), 60);
@@ -75,13 +77,21 @@ public class Provisioner {
         }
     }
 
-    /** Creates {@code name} and {@code name-dlq} and wires the redrive policy; returns the queue's ARN. */
+    /**
+     * Creates {@code name} and its dead-letter queue and wires the redrive policy; returns the queue's
+     * ARN. A FIFO queue (and its DLQ, which must be FIFO too) deduplicates by explicit ids only.
+     */
     private String queueWithDeadLetters(String name, int visibilitySeconds) {
+        Map<QueueAttributeName, String> kind = AwsProperties.isFifo(name)
+                ? Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false")
+                : Map.of();
+        Map<QueueAttributeName, String> dlqAttributes = new HashMap<>(kind);
+        dlqAttributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600");
         String dlqUrl = sqs.createQueue(b -> b.queueName(AwsProperties.deadLetterQueue(name))
-                .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600"))).queueUrl();
+                .attributes(dlqAttributes)).queueUrl();
         String dlqArn = arnOf(dlqUrl);
         String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + aws.maxReceiveCount() + "\"}";
-        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        String url = sqs.createQueue(b -> b.queueName(name).attributes(kind)).queueUrl();
         sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(
                 QueueAttributeName.REDRIVE_POLICY, redrive,
                 QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(visibilitySeconds))));

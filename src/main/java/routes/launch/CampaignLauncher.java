@@ -34,7 +34,8 @@ import routes.store.Campaigns;
  * Launches due campaigns: claims one (conditional status change), streams its accepted file again,
  * keeps the rows intake accepted, and enqueues {@link SendChunk}s with SendMessageBatch. After each
  * batch the campaign row records how many chunks are on the queue, so a launcher that dies resumes
- * after the last recorded batch instead of starting over.
+ * after the last recorded batch instead of starting over; the one batch it may have sent without
+ * recording it is sent again with the same deduplication ids, which the FIFO launch queue drops.
  */
 @Component
 public class CampaignLauncher {
@@ -44,6 +45,8 @@ public class CampaignLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(CampaignLauncher.class);
     private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
+    /** How long SQS remembers a FIFO deduplication id. */
+    static final Duration DEDUPLICATION_INTERVAL = Duration.ofMinutes(5);
 
     private final Campaigns campaigns;
     private final CampaignIntake intake;
@@ -95,7 +98,7 @@ public class CampaignLauncher {
         CampaignDefinition definition = intake.definition(campaign.definition());
         CampaignFileParser parser = intake.parser(FileFormat.valueOf(campaign.format()));
         CampaignValidator.Rows rows = validator.rows(definition, campaign.sendAt());
-        Batches batches = new Batches(campaignId, campaign.enqueuedChunks());
+        Batches batches = new Batches(campaign);
         Chunker chunker = new Chunker(json, new SendChunk(campaignId, 0, definition.from(), definition.replyTo(),
                 definition.configurationSet(), definition.tags(), campaign.reclaim().isEmpty() ? null : campaign.reclaim(),
                 List.of()),
@@ -141,14 +144,18 @@ public class CampaignLauncher {
     private final class Batches {
 
         private final String campaignId;
+        private final int launch;
         private final int alreadyEnqueued;
-        private final List<String> pending = new ArrayList<>();
+        private Instant progressAt;
+        private final List<ChunkQueue.Chunk> pending = new ArrayList<>();
         private int pendingBytes;
         private int nextIndex;
 
-        Batches(String campaignId, int alreadyEnqueued) {
-            this.campaignId = campaignId;
-            this.alreadyEnqueued = alreadyEnqueued;
+        Batches(Campaigns.Launchable campaign) {
+            this.campaignId = campaign.campaignId();
+            this.launch = campaign.launch();
+            this.alreadyEnqueued = campaign.enqueuedChunks();
+            this.progressAt = campaign.progressAt();
         }
 
         void add(Chunker.Encoded chunk) {
@@ -160,7 +167,7 @@ public class CampaignLauncher {
                     || pendingBytes + bytes > properties.maxBatchBytes())) {
                 flush();
             }
-            pending.add(chunk.json());
+            pending.add(ChunkQueue.Chunk.of(campaignId, launch, chunk.index(), chunk.json()));
             pendingBytes += bytes;
             nextIndex = chunk.index() + 1;
         }
@@ -169,11 +176,26 @@ public class CampaignLauncher {
             if (pending.isEmpty()) {
                 return;
             }
+            warnIfPastDeduplication();
             queue.send(pending);
             pending.clear();
             pendingBytes = 0;
             if (!campaigns.recordEnqueued(campaignId, nextIndex)) {
                 throw new IllegalStateException("campaign " + campaignId + " lost its launch claim");
+            }
+            progressAt = clock.instant();
+        }
+
+        /**
+         * Only a launch resumed after every replica was down for minutes can outlive the deduplication
+         * interval (stale-after is at most 3 minutes); then the batch after the recorded progress may
+         * arrive twice, and the ledger claim keeps its recipients from a second mail.
+         */
+        private void warnIfPastDeduplication() {
+            if (progressAt != null && progressAt.plus(DEDUPLICATION_INTERVAL).isBefore(clock.instant())) {
+                LOG.warn("Campaign {} resumes {} s after its last recorded progress, beyond SQS's deduplication "
+                        + "interval: chunks from {} may be enqueued twice (the ledger still sends each recipient once)",
+                        campaignId, Duration.between(progressAt, clock.instant()).toSeconds(), nextIndex - pending.size());
             }
         }
     }

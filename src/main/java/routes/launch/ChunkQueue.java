@@ -1,7 +1,9 @@
 package routes.launch;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -9,9 +11,25 @@ import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
-/** The send queue, written with SendMessageBatch (up to 10 messages and one payload limit per call). */
+/**
+ * The launch queue (FIFO), written with SendMessageBatch (up to 10 messages and one payload limit per
+ * call). Every chunk carries a deduplication id derived from campaign, launch and chunk number, so
+ * SQS drops a chunk sent again within its five-minute deduplication interval: a launcher that died
+ * between a batch and its progress record repeats the batch without enqueuing a chunk twice. Each
+ * chunk is its own message group, so FIFO ordering never holds one chunk back behind another.
+ */
 @Component
 public class ChunkQueue {
+
+    /** One chunk to enqueue. */
+    public record Chunk(String deduplicationId, String json) {
+
+        /** The same id for the same chunk of the same launch, never for a later launch (a resend). */
+        public static Chunk of(String campaignId, int launch, int chunk, String json) {
+            String name = campaignId + "\n" + launch + "\n" + chunk;
+            return new Chunk(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString(), json);
+        }
+    }
 
     static final int MAX_BATCH_ENTRIES = 10;
     private static final int ATTEMPTS = 3;
@@ -22,14 +40,16 @@ public class ChunkQueue {
 
     public ChunkQueue(SqsClient sqs, AwsProperties aws) {
         this.sqs = sqs;
-        this.queueName = aws.queues().send();
+        this.queueName = aws.queues().launch();
     }
 
-    /** Sends every message or throws: entries SQS refuses are retried, then reported. */
-    public void send(List<String> messages) {
+    /** Sends every chunk or throws: entries SQS refuses are retried, then reported. */
+    public void send(List<Chunk> chunks) {
         List<SendMessageBatchRequestEntry> pending = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            pending.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(messages.get(i)).build());
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk chunk = chunks.get(i);
+            pending.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(chunk.json())
+                    .messageDeduplicationId(chunk.deduplicationId()).messageGroupId(chunk.deduplicationId()).build());
         }
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             List<SendMessageBatchRequestEntry> batch = pending;
@@ -39,7 +59,7 @@ public class ChunkQueue {
             }
             if (attempt == ATTEMPTS) {
                 BatchResultErrorEntry first = response.failed().get(0);
-                throw new IllegalStateException("send queue refused " + response.failed().size()
+                throw new IllegalStateException("launch queue refused " + response.failed().size()
                         + " chunk(s): " + first.code() + " " + first.message());
             }
             List<String> failed = response.failed().stream().map(BatchResultErrorEntry::id).toList();

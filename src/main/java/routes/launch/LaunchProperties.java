@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -20,7 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxChunkRecipients recipients per send-queue message
  * @param maxChunkBytes      JSON bytes per send-queue message
  * @param maxBatchBytes      JSON bytes per SendMessageBatch call (SQS limits the batch payload as a whole)
- * @param staleAfter         a LAUNCHING campaign whose launcher reported no progress for this long is resumed
+ * @param staleAfter         a LAUNCHING campaign whose launcher reported no progress for this long is resumed;
+ *                           at most 3 minutes, so the resumed launch repeats its last batch within the
+ *                           launch queue's 5-minute deduplication interval
  * @param recurring          campaigns created afresh on every firing of their cron
  */
 @Validated
@@ -30,7 +33,7 @@ public record LaunchProperties(
         @Min(1) @Max(500) @DefaultValue("500") int maxChunkRecipients,
         @Min(1024) @Max(262144) @DefaultValue("200000") int maxChunkBytes,
         @Min(1024) @DefaultValue("262144") int maxBatchBytes,
-        @NotNull @DefaultValue("2m") Duration staleAfter,
+        @NotNull @DurationMax(minutes = 3) @DefaultValue("2m") Duration staleAfter,
         @Valid @NotNull @DefaultValue List<Recurring> recurring) {
 
     /**

@@ -169,11 +169,16 @@ public class Campaigns {
                                String format, String sourceKey, String recipientsKey, String sourceETag,
                                String definition, long recipientCount) {}
 
-    /** What the launch needs of a campaign row. */
-    /** @param reclaim the ledger statuses a resend launch may send to again (empty for a first launch) */
+    /**
+     * What the launch needs of a campaign row.
+     *
+     * @param reclaim    the ledger statuses a resend launch may send to again (empty for a first launch)
+     * @param launch     0 for the first launch, n for the n-th resend: chunks of different launches differ
+     * @param progressAt when a launcher last recorded progress (or first claimed the campaign)
+     */
     public record Launchable(String campaignId, CampaignStatus status, Instant sendAt, String format,
                              String sourceKey, String recipientsKey, String definition, int enqueuedChunks,
-                             List<MessageStatus> reclaim) {}
+                             List<MessageStatus> reclaim, int launch, Instant progressAt) {}
 
     public boolean exists(String campaignId) {
         return status(campaignId).isPresent();
@@ -219,7 +224,8 @@ public class Campaigns {
                 Items.instant(item, "sendAt").orElse(null), Items.string(item, "format"),
                 Items.string(item, "sourceKey"), Items.string(item, "recipientsKey"),
                 Items.string(item, "definition"), (int) Items.number(item, "enqueuedChunks"),
-                item.containsKey("reclaim") ? item.get("reclaim").ss().stream().map(MessageStatus::valueOf).toList() : List.of()));
+                item.containsKey("reclaim") ? item.get("reclaim").ss().stream().map(MessageStatus::valueOf).toList() : List.of(),
+                (int) Items.number(item, "resends"), Items.instant(item, "progressAt").orElse(null)));
     }
 
     /** Ids of campaigns in {@code status} whose sendAt is not after {@code until} (GSI status-sendAt). */
@@ -247,7 +253,8 @@ public class Campaigns {
         String allowed = statusIn(from, values);
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
-                    .updateExpression("SET #s = :launching, launchHeartbeat = :now, updatedAt = :now")
+                    .updateExpression("SET #s = :launching, launchHeartbeat = :now, updatedAt = :now, "
+                            + "progressAt = if_not_exists(progressAt, :now)")
                     .conditionExpression("#s IN (" + allowed + ") OR (#s = :launching AND "
                             + "(attribute_not_exists(launchHeartbeat) OR launchHeartbeat < :stale))")
                     .expressionAttributeNames(Map.of("#s", "status"))
@@ -262,7 +269,7 @@ public class Campaigns {
     public boolean recordEnqueued(String campaignId, int enqueuedChunks) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(campaignId))
-                    .updateExpression("SET enqueuedChunks = :n, launchHeartbeat = :now")
+                    .updateExpression("SET enqueuedChunks = :n, launchHeartbeat = :now, progressAt = :now")
                     .conditionExpression("#s = :launching")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(":n", Items.n(enqueuedChunks),
@@ -306,7 +313,7 @@ public class Campaigns {
         values.put(":one", Items.n(1));
         values.put(":now", Items.s(SORTABLE.format(clock.instant())));
         return updateIfStatusIn(campaignId, from, "SET #s = :scheduled, reclaim = :reclaim, enqueuedChunks = :zero, "
-                + "updatedAt = :now REMOVE chunksDone, chunkCount, launchHeartbeat ADD resends :one", values);
+                + "updatedAt = :now REMOVE chunksDone, chunkCount, launchHeartbeat, progressAt ADD resends :one", values);
     }
 
     /** Adds {@code :f0, :f1, …} for the statuses to {@code values}; returns them as an IN list. */

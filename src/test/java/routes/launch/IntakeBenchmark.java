@@ -26,6 +26,7 @@ import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.intake.CampaignBucket;
 import routes.localaws.LocalAws;
+import routes.localaws.LocalAwsProcess;
 import routes.model.CampaignStatus;
 import routes.store.Campaigns;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -42,8 +43,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Intake + launch of large generated files against the embedded AWS; prints rows/s, peak heap and
  * SQS calls per 1,000 recipients. Not part of the normal test run (surefire excludes *Benchmark);
  * the command is in docs/intake.md. Sizes: -Dbench.csv.rows and -Dbench.jsonl.rows (default
- * 1,000,000 each); 0 skips a format. The embedded S3 keeps its objects in files here, not in the heap
- * the benchmark measures.
+ * 1,000,000 each); 0 skips a format. The embedded AWS runs in a child JVM and its S3 keeps objects
+ * in files, so the heap measured is the application's.
  */
 @MailroutesTest
 @Import(IntakeBenchmark.CallCounting.class)
@@ -54,6 +55,7 @@ class IntakeBenchmark {
         if (System.getProperty(LocalAws.S3_DIR) == null) {
             System.setProperty(LocalAws.S3_DIR, "target/bench-s3");
         }
+        System.setProperty(LocalAwsProcess.PROPERTY, "true");
     }
 
     /** Counts AWS calls by operation; the foundation adds every interceptor bean to every client. */
@@ -92,7 +94,7 @@ class IntakeBenchmark {
         int jsonlRows = Integer.getInteger("bench.jsonl.rows", 1_000_000);
         System.out.printf("%nIntakeBenchmark, max heap %d MB%n", Runtime.getRuntime().maxMemory() >> 20);
         // Measured here: intake and launch. The send flow would take the chunks (and the CPU) meanwhile.
-        camel.getRouteController().stopRoute("send");
+        camel.getRouteController().stopRoute("send-launched");
         run("csv", csvRows);
         run("jsonl", jsonlRows);
     }
@@ -226,12 +228,12 @@ class IntakeBenchmark {
                         sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(received.stream().map(Drain::entry).toList()));
                     }
                 }
-            }, "send-queue-drain");
+            }, "launch-queue-drain");
             thread.setDaemon(true);
         }
 
         static Drain start(SqsClient sqs, AwsProperties aws) {
-            Drain drain = new Drain(sqs, sqs.getQueueUrl(b -> b.queueName(aws.queues().send())).queueUrl());
+            Drain drain = new Drain(sqs, sqs.getQueueUrl(b -> b.queueName(aws.queues().launch())).queueUrl());
             drain.thread.start();
             return drain;
         }

@@ -12,7 +12,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.intake.CampaignBucket;
@@ -29,6 +32,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Accepted campaigns are launched onto the send queue in chunks, resumably. */
 @MailroutesTest
+@ExtendWith(OutputCaptureExtension.class)
 class LaunchTest {
 
     @Autowired
@@ -59,7 +63,7 @@ class LaunchTest {
     void anAcceptedJsonCampaignIsEnqueuedWithResolvedRecipients() throws Exception {
         String name = CampaignBucket.unique("launch.json");
         String id = "launch-" + name.substring(0, 8);
-        try (SendQueue queue = new SendQueue(sqs, aws, camel)) {
+        try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
             bucket.drop(name, CampaignBucket.fixtureText("campaign-valid.json").replace("CAMPAIGN_ID", id));
             bucket.awaitReport(name);
             producer.sendBody("direct:launch-now", null);
@@ -88,7 +92,7 @@ class LaunchTest {
     void aLargeCsvIsSplitIntoChunksOfAtMost500() throws Exception {
         String base = CampaignBucket.unique("big");
         String id = "big-" + base.substring(0, 8);
-        try (SendQueue queue = new SendQueue(sqs, aws, camel)) {
+        try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
             bucket.drop(base + ".csv", csv(1200));
             bucket.drop(base + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\"}");
             bucket.awaitReport(base + ".manifest.json");
@@ -115,7 +119,7 @@ class LaunchTest {
         assertThat(campaigns.claimLaunch(id, EnumSet.of(CampaignStatus.SCHEDULED), Instant.now())).isTrue();
         assertThat(campaigns.recordEnqueued(id, 2)).isTrue();
 
-        try (SendQueue queue = new SendQueue(sqs, aws, camel)) {
+        try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
             launcher.setStaleAfter(Duration.ZERO);
             try {
                 producer.sendBody("direct:launch-now", null);
@@ -133,6 +137,59 @@ class LaunchTest {
     }
 
     @Test
+    void aLaunchThatDiedBetweenABatchAndItsProgressRecordEnqueuesNoChunkTwice() throws Exception {
+        String base = CampaignBucket.unique("crash");
+        String id = "crash-" + base.substring(0, 8);
+        try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
+            bucket.drop(base + ".csv", csv(1200));
+            bucket.drop(base + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\"}");
+            bucket.awaitReport(base + ".manifest.json");
+            producer.sendBody("direct:launch-now", null);
+            awaitStatus(id, CampaignStatus.SENDING);
+            diedBeforeRecordingItsBatch(id, Instant.now());
+
+            producer.sendBody("direct:launch-now", null);
+
+            awaitStatus(id, CampaignStatus.SENDING);
+            List<SendChunk> chunks = queue.chunks(id, 3);
+            assertThat(chunks).extracting(SendChunk::chunk).containsExactly(0, 1, 2);
+            assertThat(number(id, "chunkCount")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aLaunchResumedAfterTheDeduplicationIntervalSaysItMayRepeatABatch(CapturedOutput output) throws Exception {
+        String base = CampaignBucket.unique("late");
+        String id = "late-" + base.substring(0, 8);
+        try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
+            bucket.drop(base + ".csv", csv(10));
+            bucket.drop(base + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\"}");
+            bucket.awaitReport(base + ".manifest.json");
+            producer.sendBody("direct:launch-now", null);
+            awaitStatus(id, CampaignStatus.SENDING);
+            diedBeforeRecordingItsBatch(id, Instant.now().minus(Duration.ofMinutes(6)));
+
+            producer.sendBody("direct:launch-now", null);
+
+            awaitStatus(id, CampaignStatus.SENDING);
+            assertThat(output.getOut()).contains("Campaign " + id + " resumes 360 s after", "chunks from 0 may be enqueued twice");
+            queue.chunks(id, 1);
+        }
+    }
+
+    /** Its one SendMessageBatch went out, then the launcher died before recording it (at {@code progressAt}). */
+    private void diedBeforeRecordingItsBatch(String id, Instant progressAt) {
+        dynamo.updateItem(b -> b.tableName(aws.table("campaigns"))
+                .key(Map.of("campaignId", AttributeValue.fromS(id)))
+                .updateExpression("SET #s = :launching, enqueuedChunks = :zero, launchHeartbeat = :long_ago, "
+                        + "progressAt = :progress REMOVE chunkCount")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":launching", AttributeValue.fromS("LAUNCHING"),
+                        ":zero", AttributeValue.fromN("0"), ":long_ago", AttributeValue.fromS("2000-01-01T00:00:00.000Z"),
+                        ":progress", AttributeValue.fromS(progressAt.toString()))));
+    }
+
+    @Test
     void theTemplateOfTheSendDatesWeekOfMonthIsUsed() throws Exception {
         int week = CampaignValidator.weekOfMonth(Instant.now());
         String template = "week-" + week + "-" + CampaignBucket.unique("t").substring(0, 8);
@@ -140,7 +197,7 @@ class LaunchTest {
                 RequestBody.fromString("{\"requiredVariables\":[]}"));
         String name = CampaignBucket.unique("weekly.json");
         String id = "weekly-" + name.substring(0, 8);
-        try (SendQueue queue = new SendQueue(sqs, aws, camel)) {
+        try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
             bucket.drop(name, "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\",\"templateByWeekOfMonth\":{\""
                     + week + "\":\"" + template + "\"},\"segments\":[{\"recipients\":[{\"email\":\"ann@example.org\"}]}]}");
             assertThat(bucket.awaitReport(name).path("outcome").asText()).isEqualTo("ACCEPTED");

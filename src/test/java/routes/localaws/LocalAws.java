@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -102,7 +103,8 @@ public final class LocalAws {
 
     /**
      * In memory, unless system property {@value #S3_DIR} names a directory: then objects are files
-     * there and large ones stay out of the heap (IntakeBenchmark at -Xmx256m).
+     * there and large ones stay out of the heap (IntakeBenchmark at -Xmx256m). Emptied first, like the
+     * outbox: a file left in {@code inbox/} by an interrupted run would become a campaign again.
      */
     private static BlobStore blobStore() throws IOException {
         String dir = System.getProperty(S3_DIR);
@@ -110,7 +112,15 @@ public final class LocalAws {
         if (dir == null) {
             return BlobStores.create("transient", store);
         }
-        Path base = Files.createDirectories(Path.of(dir).toAbsolutePath());
+        Path base = Path.of(dir).toAbsolutePath();
+        if (Files.exists(base)) {
+            try (var tree = Files.walk(base)) {
+                for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        Files.createDirectories(base);
         store.setProperty("jclouds.filesystem.basedir", base.toString());
         LOG.info("Embedded S3 stores objects under {}", base);
         return BlobStores.create("filesystem", store);

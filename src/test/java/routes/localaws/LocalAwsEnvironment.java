@@ -1,5 +1,6 @@
 package routes.localaws;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,15 +21,25 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         if (!environment.getProperty("mailroutes.local-aws.enabled", Boolean.class, true)) {
             return;
         }
-        LocalAws aws = LocalAws.start(Path.of(environment.getProperty("mailroutes.local-aws.outbox", "target/outbox")));
+        Path outboxDir = Path.of(environment.getProperty("mailroutes.local-aws.outbox", "target/outbox"));
+        Map<String, URI> endpoints;
+        Path outbox;
+        if (Boolean.getBoolean(LocalAwsProcess.PROPERTY)) {
+            endpoints = LocalAwsProcess.start(outboxDir);
+            outbox = outboxDir.toAbsolutePath();
+        } else {
+            LocalAws aws = LocalAws.start(outboxDir);
+            endpoints = aws.endpoints();
+            outbox = aws.outbox();
+        }
         // The default credential chain reads these; the emulators accept any key.
         System.setProperty("aws.accessKeyId", LocalAws.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", LocalAws.ACCESS_KEY);
         Map<String, Object> properties = new HashMap<>();
-        aws.endpoints().forEach((service, uri) -> properties.put("mailroutes.aws.endpoints." + service, uri.toString()));
+        endpoints.forEach((service, uri) -> properties.put("mailroutes.aws.endpoints." + service, uri.toString()));
         properties.put("mailroutes.aws.region", LocalAws.REGION);
         properties.put("mailroutes.aws.provision", "true");
-        properties.put("mailroutes.local-aws.outbox-path", aws.outbox().toString());
+        properties.put("mailroutes.local-aws.outbox-path", outbox.toString());
         // The emulators log every request at INFO; only their problems matter here.
         properties.put("logging.level.com.amazonaws.services.dynamodbv2", "WARN");
         properties.put("logging.level.org.elasticmq", "WARN");

@@ -16,10 +16,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Test vocabulary for the send queue: collects one campaign's chunks. The send flow (route
- * {@code send}) consumes the same queue when present, so it is stopped while a test reads.
+ * Test vocabulary for the launch queue: collects one campaign's chunks. The send flow (route
+ * {@code send-launched}) consumes the same queue when present, so it is stopped while a test reads.
  */
-final class SendQueue implements AutoCloseable {
+final class LaunchQueue implements AutoCloseable {
+
+    private static final String CONSUMER = "send-launched";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final SqsClient sqs;
@@ -27,29 +29,36 @@ final class SendQueue implements AutoCloseable {
     private final String url;
     private final boolean sendStopped;
 
-    SendQueue(SqsClient sqs, AwsProperties aws, CamelContext camel) throws Exception {
+    LaunchQueue(SqsClient sqs, AwsProperties aws, CamelContext camel) throws Exception {
         this.sqs = sqs;
         this.camel = camel;
-        this.url = sqs.getQueueUrl(b -> b.queueName(aws.queues().send())).queueUrl();
-        this.sendStopped = camel.getRoute("send") != null;
+        this.url = sqs.getQueueUrl(b -> b.queueName(aws.queues().launch())).queueUrl();
+        this.sendStopped = camel.getRoute(CONSUMER) != null;
         if (sendStopped) {
-            camel.getRouteController().stopRoute("send");
+            camel.getRouteController().stopRoute(CONSUMER);
         }
     }
 
-    /** Waits until {@code count} chunks of the campaign were received, then waits a little for strays. */
+    /**
+     * Waits until {@code count} chunks of the campaign were received, then goes on receiving until a
+     * receive brings none of them, so a chunk enqueued twice shows up as a duplicate.
+     */
     List<SendChunk> chunks(String campaignId, int count) {
         List<SendChunk> found = new ArrayList<>();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             receive(campaignId, found);
             return found.size() >= count;
         });
-        receive(campaignId, found);
+        while (receive(campaignId, found) > 0) {
+            // strays: the count was reached but more may be on the queue
+        }
         found.sort(Comparator.comparingInt(SendChunk::chunk));
         return found;
     }
 
-    private void receive(String campaignId, List<SendChunk> found) {
+    /** @return how many chunks of the campaign this receive brought */
+    private int receive(String campaignId, List<SendChunk> found) {
+        int before = found.size();
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
                 .waitTimeSeconds(1).visibilityTimeout(30)).messages();
         for (Message message : messages) {
@@ -62,6 +71,7 @@ final class SendQueue implements AutoCloseable {
                         .visibilityTimeout(0));
             }
         }
+        return found.size() - before;
     }
 
     private static SendChunk read(String body) {
@@ -75,7 +85,7 @@ final class SendQueue implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (sendStopped) {
-            camel.getRouteController().startRoute("send");
+            camel.getRouteController().startRoute(CONSUMER);
         }
     }
 }

@@ -90,19 +90,13 @@ class LaunchTest {
 
     @Test
     void aLargeCsvIsSplitIntoChunksOfAtMost500() throws Exception {
-        String base = CampaignBucket.unique("big");
-        String id = "big-" + base.substring(0, 8);
         try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
-            bucket.drop(base + ".csv", csv(1200));
-            bucket.drop(base + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\"}");
-            bucket.awaitReport(base + ".manifest.json");
-            producer.sendBody("direct:launch-now", null);
+            String id = launchedCsv("big", 1200);
 
             List<SendChunk> chunks = queue.chunks(id, 3);
 
             assertThat(chunks).extracting(SendChunk::chunk).containsExactly(0, 1, 2);
             assertThat(chunks).extracting(c -> c.recipients().size()).containsExactly(500, 500, 200);
-            awaitStatus(id, CampaignStatus.SENDING);
             assertThat(number(id, "chunkCount")).isEqualTo(3);
         }
     }
@@ -138,14 +132,8 @@ class LaunchTest {
 
     @Test
     void aLaunchThatDiedBetweenABatchAndItsProgressRecordEnqueuesNoChunkTwice() throws Exception {
-        String base = CampaignBucket.unique("crash");
-        String id = "crash-" + base.substring(0, 8);
         try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
-            bucket.drop(base + ".csv", csv(1200));
-            bucket.drop(base + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\"}");
-            bucket.awaitReport(base + ".manifest.json");
-            producer.sendBody("direct:launch-now", null);
-            awaitStatus(id, CampaignStatus.SENDING);
+            String id = launchedCsv("crash", 1200);
             diedBeforeRecordingItsBatch(id, Instant.now());
 
             producer.sendBody("direct:launch-now", null);
@@ -159,14 +147,8 @@ class LaunchTest {
 
     @Test
     void aLaunchResumedAfterTheDeduplicationIntervalSaysItMayRepeatABatch(CapturedOutput output) throws Exception {
-        String base = CampaignBucket.unique("late");
-        String id = "late-" + base.substring(0, 8);
         try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
-            bucket.drop(base + ".csv", csv(10));
-            bucket.drop(base + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\"}");
-            bucket.awaitReport(base + ".manifest.json");
-            producer.sendBody("direct:launch-now", null);
-            awaitStatus(id, CampaignStatus.SENDING);
+            String id = launchedCsv("late", 10);
             diedBeforeRecordingItsBatch(id, Instant.now().minus(Duration.ofMinutes(6)));
 
             producer.sendBody("direct:launch-now", null);
@@ -175,6 +157,18 @@ class LaunchTest {
             assertThat(output.getOut()).contains("Campaign " + id + " resumes 360 s after", "chunks from 0 may be enqueued twice");
             queue.chunks(id, 1);
         }
+    }
+
+    /** Drops a CSV campaign of {@code rows} recipients and launches it; returns its id once SENDING. */
+    private String launchedCsv(String prefix, int rows) {
+        String base = CampaignBucket.unique(prefix);
+        String id = prefix + "-" + base.substring(0, 8);
+        bucket.drop(base + ".csv", csv(rows));
+        bucket.drop(base + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"welcome\"}");
+        bucket.awaitReport(base + ".manifest.json");
+        producer.sendBody("direct:launch-now", null);
+        awaitStatus(id, CampaignStatus.SENDING);
+        return id;
     }
 
     /** Its one SendMessageBatch went out, then the launcher died before recording it (at {@code progressAt}). */

@@ -57,7 +57,7 @@ public class CampaignGate {
     }
 
     /**
-     * Asked again right before SES: a recipient may have waited for a throttle permit while its campaign
+     * Asked again after every throttle permit: a recipient may have waited for it while its campaign
      * was paused or cancelled, or while the application began to stop. True when it must not be sent now
      * (it has been deferred or dropped); when stopping, the recipient goes back onto the queue with the
      * chunk's remainder, so nobody is left claimed but unsent.
@@ -69,6 +69,11 @@ public class CampaignGate {
             return true;
         }
         return !admit(delivery);
+    }
+
+    /** The opposite of {@link #withholds}, for the filter in front of the claim. */
+    public boolean clears(Exchange exchange) {
+        return !withholds(exchange);
     }
 
     /** The campaign's status, at most {@code status-cache-ttl} old. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,27 +26,39 @@ public class ChunkRuns {
     private final Campaigns campaigns;
     private final SendCounters counters;
     private final CampaignGate gate;
+    private final RecipientClaim claim;
 
     public ChunkRuns(SuppressionList suppressions, Ledger ledger, Campaigns campaigns, SendCounters counters,
-                     CampaignGate gate) {
+                     CampaignGate gate, RecipientClaim claim) {
         this.suppressions = suppressions;
         this.ledger = ledger;
         this.campaigns = campaigns;
         this.counters = counters;
         this.gate = gate;
+        this.claim = claim;
     }
 
     /**
      * Looks the chunk's addresses up in the suppression list in one BatchGetItem, records the
-     * suppressed ones SUPPRESSED, and returns the run over the rest.
+     * suppressed ones SUPPRESSED, and returns the run over the rest. A chunk that may hold rows
+     * already handled (received before, or a resend's) also reads their ledger rows and leaves out
+     * those the claim would refuse: the claim comes after the throttle permit, and a resend of a large
+     * campaign must not spend a permit on every recipient who already has the mail.
      */
-    public ChunkRun open(SendChunk chunk, @ExchangeProperty(SendLane.PROPERTY) String lane) {
+    public ChunkRun open(SendChunk chunk, @ExchangeProperty(SendLane.PROPERTY) String lane,
+                         @Header(SesOutcomes.RECEIVE_COUNT) Integer received) {
         if (chunk.recipients() == null) {
             throw new IllegalArgumentException("send chunk " + chunk.campaignId() + "#" + chunk.chunk() + " has no recipients");
         }
         Set<String> suppressed = suppressions.suppressedAmong(chunk.recipients().stream().map(Recipient::email).toList());
+        Set<String> handled = chunk.reclaim() != null || (received != null && received > 1)
+                ? ledger.unclaimable(chunk.recipients().stream().map(Recipient::messageId).toList(), claim.reclaimable(chunk))
+                : Set.of();
         List<Recipient> toSend = new ArrayList<>();
         for (Recipient recipient : chunk.recipients()) {
+            if (handled.contains(recipient.messageId())) {
+                continue;
+            }
             if (suppressed.contains(SuppressionList.normalise(recipient.email()))) {
                 if (ledger.recordSuppressed(recipient.messageId(), chunk.campaignId(), recipient.email(), recipient.segment())) {
                     counters.add(chunk.campaignId(), "suppressed");
@@ -59,8 +72,8 @@ public class ChunkRuns {
         if (chunk.campaignId() != null) {
             gate.forget(chunk.campaignId());
         }
-        LOG.info("Chunk {}#{} ({} lane): {} recipients, {} suppressed", chunk.campaignId(), chunk.chunk(), lane,
-                chunk.recipients().size(), chunk.recipients().size() - toSend.size());
+        LOG.info("Chunk {}#{} ({} lane): {} recipients, {} handled before, {} suppressed", chunk.campaignId(), chunk.chunk(),
+                lane, chunk.recipients().size(), handled.size(), chunk.recipients().size() - handled.size() - toSend.size());
         return new ChunkRun(chunk, toSend);
     }
 

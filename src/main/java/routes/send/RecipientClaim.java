@@ -9,12 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.model.MessageStatus;
+import routes.model.SendChunk;
 import routes.store.Ledger;
 import routes.store.Ledger.Claim;
 import routes.store.Ledger.Claimed;
 
 /**
- * Claims the recipient's ledger row before any SES call; only the claimer sends. A row taken back
+ * Claims the recipient's ledger row right before its SES call, after the throttle permit (so a crash
+ * leaves only the rows of calls in flight ambiguous); only the claimer sends. A row taken back
  * from FAILED (campaign resend) leaves the campaign's failed count; one taken back from SOFT_BOUNCED
  * (the retry) is marked so its send is not counted as a second recipient sent.
  */
@@ -38,10 +40,7 @@ public class RecipientClaim {
     }
 
     public boolean claim(Delivery delivery, Exchange exchange) throws JsonProcessingException {
-        List<MessageStatus> reclaimable = new ArrayList<>(delivery.chunk().reclaim() == null ? List.of() : delivery.chunk().reclaim());
-        if (resendAmbiguous) {
-            reclaimable.add(MessageStatus.SENDING);
-        }
+        List<MessageStatus> reclaimable = reclaimable(delivery.chunk());
         String variables = delivery.recipient().variables() == null ? null : json.writeValueAsString(delivery.recipient().variables());
         Claimed claimed = ledger.claim(delivery.campaignId(), delivery.recipient(), variables, reclaimable);
         if (claimed.claim() == Claim.AMBIGUOUS) {
@@ -55,5 +54,14 @@ public class RecipientClaim {
             }
         }
         return claimed.claim() == Claim.CLAIMED;
+    }
+
+    /** The statuses a claim may take back in this chunk: its reclaim set, and SENDING under on-ambiguous=resend. */
+    List<MessageStatus> reclaimable(SendChunk chunk) {
+        List<MessageStatus> reclaimable = new ArrayList<>(chunk.reclaim() == null ? List.of() : chunk.reclaim());
+        if (resendAmbiguous) {
+            reclaimable.add(MessageStatus.SENDING);
+        }
+        return reclaimable;
     }
 }

@@ -27,7 +27,7 @@ public class SesOutcomes {
     static final String RETRY_DELAY = "sesRetryDelay";
     static final String ATTEMPTS = "sesAttempts";
     static final String THROTTLED = "sesThrottled";
-    private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
+    static final String RECEIVE_COUNT = "ApproximateReceiveCount";
     private static final long THROTTLE_PAUSE_MILLIS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(SesOutcomes.class);
@@ -100,7 +100,7 @@ public class SesOutcomes {
         finish(exchange);
     }
 
-    /** The campaign or the application stopped while the mail waited for a permit: not sent, the row goes back to QUEUED. */
+    /** The campaign or the application stopped while a retry waited for a permit: not sent, the row goes back to QUEUED. */
     public void withheld(Exchange exchange) {
         ledger.release(delivery(exchange).messageId(), "withheld before sending: campaign or application stopped");
         finish(exchange);

@@ -4,16 +4,51 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /** Reading typed values out of DynamoDB items, so no table class repeats the null checks. */
 final class Items {
 
+    /** Keys per BatchGetItem call (the API's limit). */
+    private static final int BATCH_GET_LIMIT = 100;
+
     private Items() {
+    }
+
+    /**
+     * The items of {@code table} whose string key {@code keyName} is one of {@code keys} (absent ones
+     * are left out), in one BatchGetItem per 100 keys, unprocessed keys asked again.
+     *
+     * @param names the {@code #name} placeholders the projection uses (reserved words), maybe empty
+     */
+    static List<Map<String, AttributeValue>> batchGet(DynamoDbClient dynamo, String table, String keyName,
+                                                      List<String> keys, String projection, Map<String, String> names) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> batch = keys.subList(from, Math.min(from + BATCH_GET_LIMIT, keys.size()))
+                    .stream().map(key -> Map.of(keyName, s(key))).toList();
+            KeysAndAttributes.Builder read = KeysAndAttributes.builder().keys(batch).projectionExpression(projection);
+            if (!names.isEmpty()) {
+                read.expressionAttributeNames(names);
+            }
+            Map<String, KeysAndAttributes> request = Map.of(table, read.build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> pending = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(pending));
+                found.addAll(response.responses().getOrDefault(table, List.of()));
+                request = response.unprocessedKeys();
+            }
+        }
+        return found;
     }
 
     static String string(Map<String, AttributeValue> item, String name) {

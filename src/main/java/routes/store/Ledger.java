@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
@@ -421,6 +423,23 @@ public class Ledger {
                     : find(recipient.messageId()).map(entry -> entry.status().name()).orElse(null);
             return new Claimed(MessageStatus.SENDING.name().equals(status) ? Claim.AMBIGUOUS : Claim.DONE, null);
         }
+    }
+
+    /**
+     * The ids among {@code messageIds} that {@link #claim} would refuse: rows past QUEUED and not in
+     * {@code reclaimable}. One BatchGetItem per 100 ids, so a chunk that may hold rows already handled
+     * (a redelivery, a resend) skips them before they wait for a throttle permit.
+     */
+    public Set<String> unclaimable(List<String> messageIds, Collection<MessageStatus> reclaimable) {
+        Set<String> unclaimable = new HashSet<>();
+        for (Map<String, AttributeValue> row : Items.batchGet(dynamo, table, "messageId", messageIds,
+                "messageId, #s", Map.of("#s", "status"))) {
+            MessageStatus status = MessageStatus.valueOf(Items.string(row, "status"));
+            if (status != MessageStatus.QUEUED && !reclaimable.contains(status)) {
+                unclaimable.add(Items.string(row, "messageId"));
+            }
+        }
+        return unclaimable;
     }
 
     /**

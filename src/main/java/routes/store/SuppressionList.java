@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,9 +18,7 @@ import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -34,7 +31,6 @@ public class SuppressionList {
 
     public record Suppression(String email, Reason reason, String detail, String sourceMessageId, String createdAt) {}
 
-    private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -75,7 +71,7 @@ public class SuppressionList {
     }
 
     /**
-     * The suppressed ones among {@code emails}, lower-cased, in one BatchGetItem per 50 addresses. An
+     * The suppressed ones among {@code emails}, lower-cased, in one BatchGetItem per 50 addresses (each asked under two keys). An
      * address counts as suppressed under its own key or under its {@link #pseudonym}, which is all an
      * erasure (GDPR) leaves of a suppressed address: an erased recipient stays unreachable.
      */
@@ -85,22 +81,9 @@ public class SuppressionList {
             addressOfKey.put(email, email);
             addressOfKey.put(pseudonym(email), email);
         });
-        List<String> keysToRead = List.copyOf(addressOfKey.keySet());
         Set<String> suppressed = new HashSet<>();
-        for (int from = 0; from < keysToRead.size(); from += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            keysToRead.subList(from, Math.min(from + BATCH_GET_LIMIT, keysToRead.size()))
-                    .forEach(key -> keys.add(Map.of("email", Items.s(key))));
-            Map<String, KeysAndAttributes> request = Map.of(table,
-                    KeysAndAttributes.builder().keys(keys).projectionExpression("email").build());
-            while (!request.isEmpty()) {
-                Map<String, KeysAndAttributes> pending = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(pending));
-                response.responses().getOrDefault(table, List.of())
-                        .forEach(item -> suppressed.add(addressOfKey.get(Items.string(item, "email"))));
-                request = response.unprocessedKeys();
-            }
-        }
+        Items.batchGet(dynamo, table, "email", List.copyOf(addressOfKey.keySet()), "email", Map.of())
+                .forEach(item -> suppressed.add(addressOfKey.get(Items.string(item, "email"))));
         return suppressed;
     }
 

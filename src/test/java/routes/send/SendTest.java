@@ -213,6 +213,21 @@ class SendTest {
     }
 
     @Test
+    void recipientsWaitingForAThrottlePermitHoldNoClaim() {
+        sendRate.setMaxRate(2);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        fixture.enqueue(campaignId, greeted(campaignId, 30), 500);
+        await().atMost(SENDING).until(() -> fixture.mailCount(campaignId) >= 3);
+
+        // The split's ten threads each hold a recipient waiting for a permit. Only the calls SES has not
+        // answered yet (at most the rate, held by the per-second pacer) may be SENDING: a crash now
+        // leaves nobody else ambiguous.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ledger.countInStatus(campaignId, List.of(MessageStatus.SENDING)) <= 3);
+        campaigns.transition(campaignId, Set.of(CampaignStatus.SENDING), CampaignStatus.CANCELLED);
+    }
+
+    @Test
     void aCancelledCampaignSendsNoMore() {
         sendRate.setMaxRate(5);
         String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);

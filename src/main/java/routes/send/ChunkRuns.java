@@ -41,8 +41,8 @@ public class ChunkRuns {
     /**
      * Looks the chunk's addresses up in the suppression list in one BatchGetItem, records the
      * suppressed ones SUPPRESSED, and returns the run over the rest. A chunk that may hold rows
-     * already handled (received before, or a resend's) also reads their ledger rows and leaves out
-     * those the claim would refuse: the claim comes after the throttle permit, and a resend of a large
+     * already handled (received before, or a resend's) first reads their ledger rows and leaves out
+     * those the claim would refuse (nor are their addresses looked up): the claim comes after the throttle permit, and a resend of a large
      * campaign must not spend a permit on every recipient who already has the mail.
      */
     public ChunkRun open(SendChunk chunk, @ExchangeProperty(SendLane.PROPERTY) String lane,
@@ -50,15 +50,13 @@ public class ChunkRuns {
         if (chunk.recipients() == null) {
             throw new IllegalArgumentException("send chunk " + chunk.campaignId() + "#" + chunk.chunk() + " has no recipients");
         }
-        Set<String> suppressed = suppressions.suppressedAmong(chunk.recipients().stream().map(Recipient::email).toList());
         Set<String> handled = chunk.reclaim() != null || (received != null && received > 1)
                 ? ledger.unclaimable(chunk.recipients().stream().map(Recipient::messageId).toList(), claim.reclaimable(chunk))
                 : Set.of();
+        List<Recipient> unhandled = chunk.recipients().stream().filter(r -> !handled.contains(r.messageId())).toList();
+        Set<String> suppressed = suppressions.suppressedAmong(unhandled.stream().map(Recipient::email).toList());
         List<Recipient> toSend = new ArrayList<>();
-        for (Recipient recipient : chunk.recipients()) {
-            if (handled.contains(recipient.messageId())) {
-                continue;
-            }
+        for (Recipient recipient : unhandled) {
             if (suppressed.contains(SuppressionList.normalise(recipient.email()))) {
                 if (ledger.recordSuppressed(recipient.messageId(), chunk.campaignId(), recipient.email(), recipient.segment())) {
                     counters.add(chunk.campaignId(), "suppressed");
@@ -73,7 +71,7 @@ public class ChunkRuns {
             gate.forget(chunk.campaignId());
         }
         LOG.info("Chunk {}#{} ({} lane): {} recipients, {} handled before, {} suppressed", chunk.campaignId(), chunk.chunk(),
-                lane, chunk.recipients().size(), handled.size(), chunk.recipients().size() - handled.size() - toSend.size());
+                lane, chunk.recipients().size(), handled.size(), unhandled.size() - toSend.size());
         return new ChunkRun(chunk, toSend);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Date;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,32 @@ class BadInputTest {
         } finally {
             intakeFiles.setMaxFileSize(limit);
         }
+    }
+
+    @Test
+    void aCsvStartingWithAByteOrderMarkKeepsItsEmailColumn() {
+        String name = CampaignBucket.unique("bom.csv");
+        drop(name, "bom.csv");
+
+        JsonNode report = bucket.awaitReport(reportName(name));
+
+        assertThat(report.path("outcome").asText()).isEqualTo("ACCEPTED");
+        assertThat(report.path("counts").path("valid").asLong()).isEqualTo(2);
+        assertThat(report.path("counts").path("invalid").asLong()).isZero();
+        assertThat(report.path("problems")).isEmpty();
+    }
+
+    /** A real 2 GB upload cannot be held by the in-memory S3; the decision needs only the listed size. */
+    @Test
+    void aTwoGigabyteObjectIsRefusedUnreadUnderTheConfiguredLimit() {
+        long twoGigabytes = 2L * 1024 * 1024 * 1024;
+
+        IntakeFile file = intakeFiles.inspect(null, "inbox/huge.jsonl", "\"etag\"", twoGigabytes, new Date());
+
+        assertThat(file.action()).isEqualTo(IntakeFile.Action.REJECT);
+        assertThat(file.rejection().reason())
+                .isEqualTo("file of 2147483648 bytes exceeds the limit of 1073741824 bytes"
+                        + " (mailroutes.intake.max-file-size); not read");
     }
 
     @Test

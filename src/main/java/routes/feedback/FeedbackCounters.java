@@ -1,13 +1,10 @@
 package routes.feedback;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.store.Campaigns;
+import routes.store.CounterDeltas;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
@@ -19,44 +16,27 @@ public class FeedbackCounters {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackCounters.class);
 
-    private final Campaigns campaigns;
-    private final Map<String, Map<String, LongAdder>> pending = new ConcurrentHashMap<>();
+    private final CounterDeltas deltas;
 
     public FeedbackCounters(Campaigns campaigns) {
-        this.campaigns = campaigns;
+        this.deltas = new CounterDeltas(campaigns);
     }
 
     /** Counts the event under its counter name (e.g. {@code bounced} → campaign attribute {@code bouncedCount}). */
     public void count(RecipientEvent event) {
-        if (event.campaignId() != null && !event.campaignId().isEmpty()) {
-            pending.computeIfAbsent(event.campaignId(), id -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(counterOf(event.kind()), name -> new LongAdder()).increment();
-        }
+        deltas.add(event.campaignId(), counterOf(event.kind()), 1);
     }
 
-    /**
-     * Writes every pending delta; called by the flush timer and, in tests, directly. Adders are reset, never
-     * removed, so a count racing with the flush lands in the next one; a failed write puts its deltas back.
-     */
+    /** Writes every pending delta; called by the flush timer and, in tests, directly. */
     public synchronized void flush() {
-        pending.forEach((campaignId, counters) -> {
-            Map<String, Long> deltas = new HashMap<>();
-            counters.forEach((name, adder) -> {
-                long delta = adder.sumThenReset();
-                if (delta != 0) {
-                    deltas.put(name, delta);
-                }
-            });
+        for (String campaignId : deltas.campaignIds()) {
             try {
-                campaigns.addCounters(campaignId, deltas);
+                deltas.write(campaignId);
             } catch (ConditionalCheckFailedException unknown) {
                 LOG.info("Counters of unknown campaign {} dropped", campaignId);
-                pending.remove(campaignId);
-            } catch (RuntimeException e) {
-                deltas.forEach((name, delta) -> counters.get(name).add(delta));
-                throw e;
+                deltas.drop(campaignId);
             }
-        });
+        }
     }
 
     static String counterOf(String kind) {

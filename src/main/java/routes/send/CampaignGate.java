@@ -1,14 +1,12 @@
 package routes.send;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
 import routes.store.Campaigns;
+import routes.store.RecentReads;
 
 /**
  * Lets a recipient through only while its campaign may send. The status is read at most once per
@@ -19,19 +17,14 @@ import routes.store.Campaigns;
 @Component
 public class CampaignGate {
 
-    private record Seen(Optional<CampaignStatus> status, Instant at) {}
-
     private final Campaigns campaigns;
     private final SendRate sendRate;
-    private final SendProperties properties;
-    private final Clock clock;
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final RecentReads<Optional<CampaignStatus>> statuses;
 
     public CampaignGate(Campaigns campaigns, SendRate sendRate, SendProperties properties, Clock clock) {
         this.campaigns = campaigns;
         this.sendRate = sendRate;
-        this.properties = properties;
-        this.clock = clock;
+        this.statuses = new RecentReads<>(properties.statusCacheTtl(), clock);
     }
 
     public boolean admit(Delivery delivery) {
@@ -78,14 +71,11 @@ public class CampaignGate {
 
     /** The campaign's status, at most {@code status-cache-ttl} old. */
     public Optional<CampaignStatus> status(String campaignId) {
-        Instant now = clock.instant();
-        // compute() so that of all the threads finding the entry stale, one reads and the others wait for it.
-        return seen.compute(campaignId, (id, last) -> last == null || last.at().plus(properties.statusCacheTtl()).isBefore(now)
-                ? new Seen(campaigns.status(id), now) : last).status();
+        return statuses.get(campaignId, campaigns::status);
     }
 
     /** Drops the cached status, e.g. after this replica changed it. */
     public void forget(String campaignId) {
-        seen.remove(campaignId);
+        statuses.forget(campaignId);
     }
 }

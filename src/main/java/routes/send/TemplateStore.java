@@ -7,11 +7,8 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.velocity.Template;
@@ -23,6 +20,7 @@ import org.apache.velocity.util.introspection.SecureUberspector;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.store.RecentReads;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -38,21 +36,16 @@ public class TemplateStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
     private static final String PREFIX = "templates/";
 
-    private record Cached(MailTemplate template, Instant loadedAt) {}
-
     private final S3Client s3;
     private final String bucket;
-    private final SendProperties properties;
-    private final Clock clock;
     private final ObjectMapper json;
     private final RuntimeInstance velocity = new RuntimeInstance();
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final RecentReads<MailTemplate> templates;
 
     public TemplateStore(S3Client s3, AwsProperties aws, SendProperties properties, Clock clock, ObjectMapper json) {
         this.s3 = s3;
         this.bucket = aws.bucket();
-        this.properties = properties;
-        this.clock = clock;
+        this.templates = new RecentReads<>(properties.templateCacheTtl(), clock);
         this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         Properties settings = new Properties();
         settings.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SecureUberspector.class.getName());
@@ -66,13 +59,7 @@ public class TemplateStore {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new TemplateFailure("invalid template name '" + name + "'");
         }
-        Instant now = clock.instant();
-        Cached cached = cache.get(name);
-        if (cached == null || cached.loadedAt().plus(properties.templateCacheTtl()).isBefore(now)) {
-            cached = new Cached(load(name), now);
-            cache.put(name, cached);
-        }
-        return cached.template();
+        return templates.get(name, this::load);
     }
 
     private MailTemplate load(String name) {

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import routes.model.StatusEvent;
 import routes.store.Campaigns;
+import routes.store.RecentReads;
 
 /**
  * Turns one status event into one delivery per interested subscriber and the campaign's callback URL.
@@ -24,19 +22,18 @@ public class WebhookFanOut {
 
     private static final Duration CALLBACK_TTL = Duration.ofMinutes(1);
 
-    private record Callback(Optional<String> url, Instant readAt) {}
-
     private final WebhookSubscribers subscribers;
     private final Campaigns campaigns;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Map<String, Callback> callbacks = new ConcurrentHashMap<>();
+    private final RecentReads<Optional<String>> callbackUrls;
 
     public WebhookFanOut(WebhookSubscribers subscribers, Campaigns campaigns, ObjectMapper json, Clock clock) {
         this.subscribers = subscribers;
         this.campaigns = campaigns;
         this.json = json;
         this.clock = clock;
+        this.callbackUrls = new RecentReads<>(CALLBACK_TTL, clock);
     }
 
     /** @param payload the event exactly as it came off the queue; it is the body every subscriber gets */
@@ -53,9 +50,7 @@ public class WebhookFanOut {
     }
 
     private Optional<String> callbackUrl(String campaignId) {
-        Instant now = clock.instant();
-        return callbacks.compute(campaignId, (id, known) -> known == null || known.readAt().plus(CALLBACK_TTL).isBefore(now)
-                ? new Callback(campaigns.find(id).map(Campaigns.Campaign::callbackUrl).filter(url -> !url.isBlank()), now)
-                : known).url();
+        return callbackUrls.get(campaignId,
+                id -> campaigns.find(id).map(Campaigns.Campaign::callbackUrl).filter(url -> !url.isBlank()));
     }
 }

@@ -12,7 +12,6 @@ import java.util.zip.GZIPInputStream;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.model.AddressPseudonym;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -27,11 +26,13 @@ public class AnalyticsErasure {
 
     private final S3Client s3;
     private final String bucket;
+    private final AnalyticsWriter writer;
     private final Clock clock;
 
-    public AnalyticsErasure(S3Client s3, AwsProperties aws, Clock clock) {
+    public AnalyticsErasure(S3Client s3, AwsProperties aws, AnalyticsWriter writer, Clock clock) {
         this.s3 = s3;
         this.bucket = aws.bucket();
+        this.writer = writer;
         this.clock = clock;
     }
 
@@ -41,13 +42,12 @@ public class AnalyticsErasure {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         int rewritten = 0;
         for (LocalDate day = since; !day.isAfter(today); day = day.plusDays(1)) {
-            String prefix = AnalyticsWriter.PREFIX + "dt=" + day + "/";
+            String prefix = AnalyticsWriter.folderOf(day.toString());
             for (S3Object file : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
                 String text = gunzip(s3.getObjectAsBytes(b -> b.bucket(bucket).key(file.key())).asByteArray());
                 Optional<String> erased = erasure.erase(text);
                 if (erased.isPresent()) {
-                    s3.putObject(b -> b.bucket(bucket).key(file.key()).contentType("application/x-ndjson").contentEncoding("gzip"),
-                            RequestBody.fromBytes(AnalyticsWriter.gzip(erased.get().lines().toList())));
+                    writer.put(file.key(), erased.get().lines().toList());
                     rewritten++;
                 }
             }

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Component
 public class AnalyticsWriter {
 
-    public static final String PREFIX = "analytics/events/";
+    private static final String PREFIX = "analytics/events/";
 
     private final S3Client s3;
     private final String bucket;
@@ -55,11 +55,21 @@ public class AnalyticsWriter {
         Map<String, List<String>> byDate = lines.stream().collect(Collectors.groupingBy(AnalyticsWriter::dateOf,
                 TreeMap::new, Collectors.toList()));
         return byDate.entrySet().stream().map(date -> {
-            String key = PREFIX + "dt=" + date.getKey() + "/" + UUID.randomUUID() + ".jsonl.gz";
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/x-ndjson").contentEncoding("gzip"),
-                    RequestBody.fromBytes(gzip(date.getValue())));
+            String key = folderOf(date.getKey()) + UUID.randomUUID() + ".jsonl.gz";
+            put(key, date.getValue());
             return key;
         }).toList();
+    }
+
+    /** The folder of one event date's files, {@code analytics/events/dt=YYYY-MM-DD/}. */
+    public static String folderOf(String date) {
+        return PREFIX + "dt=" + date + "/";
+    }
+
+    /** Writes (or rewrites) one analytics file. */
+    void put(String key, List<String> lines) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/x-ndjson").contentEncoding("gzip"),
+                RequestBody.fromBytes(gzip(lines)));
     }
 
     /** The date of a line's event: the first ten characters of its ISO timestamp. */
@@ -68,7 +78,7 @@ public class AnalyticsWriter {
         return at < 0 || line.length() < at + 23 ? "unknown" : line.substring(at + 13, at + 23);
     }
 
-    static byte[] gzip(List<String> lines) {
+    private static byte[] gzip(List<String> lines) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
             for (String line : lines) {

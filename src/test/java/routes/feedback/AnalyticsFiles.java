@@ -19,7 +19,7 @@ public final class AnalyticsFiles {
     /** Every line of every {@code analytics/events/dt=<day>/} file. */
     public static List<String> linesOf(S3Client s3, String bucket, LocalDate day) {
         List<String> lines = new ArrayList<>();
-        String prefix = AnalyticsWriter.PREFIX + "dt=" + day + "/";
+        String prefix = AnalyticsWriter.folderOf(day.toString());
         for (S3Object file : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
             byte[] gz = s3.getObjectAsBytes(b -> b.bucket(bucket).key(file.key())).asByteArray();
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {

@@ -83,7 +83,8 @@ class EmbeddedAwsTest {
 
     @Test
     void theApplicationReportsHealthy() {
-        assertThat(http.getForObject("/actuator/health", String.class)).contains("\"status\":\"UP\"");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(http.getForObject("/readyz", String.class)).contains("\"status\":\"UP\""));
     }
 
     private List<Message> receive(String queueUrl) {

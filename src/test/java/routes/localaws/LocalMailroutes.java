@@ -25,14 +25,15 @@ public final class LocalMailroutes {
 
                 ── mailroutes is running on the embedded AWS ───────────────────────────────
                   API          %s   (header X-API-Key: local-dev-key)
-                  Health       http://localhost:%s/actuator/health
+                  Health       http://localhost:%s/readyz   (details, metrics: http://localhost:%s/actuator)
                   Bucket       s3://%s  (drop campaign files under inbox/)
                   Outbox       %s  (one .eml per accepted mail)
                   Endpoints    %s
                   Credentials  any access key; the embedded AWS accepts every signature
                 ────────────────────────────────────────────────────────────────────────────
                 %n""",
-                api, env.getProperty("local.server.port"), env.getProperty("mailroutes.aws.bucket"),
+                api, env.getProperty("local.server.port"), env.getProperty("local.management.port"),
+                env.getProperty("mailroutes.aws.bucket"),
                 aws.outbox(), aws.endpoints());
         dropSampleCampaign(context, env.getProperty("mailroutes.aws.bucket"));
     }

@@ -1,0 +1,61 @@
+package routes.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import routes.MailroutesTest;
+
+/**
+ * What someone who can reach the API port sees of the actuator: the two probes, without details.
+ * Everything else is on the management port, which the Kubernetes Service does not expose.
+ */
+@MailroutesTest
+class ManagementSurfaceTest {
+
+    @Autowired TestRestTemplate http;
+    @LocalManagementPort int managementPort;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/livez", "/readyz"})
+    void theProbesAnswerOnTheApiPortWithoutDetails(String probe) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ResponseEntity<String> response = http.getForEntity(probe, String.class);
+            assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+            assertThat(response.getBody()).isEqualTo("{\"status\":\"UP\"}");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/actuator", "/actuator/health", "/actuator/metrics", "/actuator/camelroutes",
+            "/actuator/env", "/actuator/info"})
+    void noOtherActuatorEndpointIsOnTheApiPort(String path) {
+        assertThat(http.getForEntity(path, String.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void theManagementPortCarriesHealthDetailsAndMetrics() {
+        String management = "http://localhost:" + managementPort;
+
+        assertThat(http.getForObject(management + "/actuator/health", String.class))
+                .contains("\"components\"").contains("\"camelHealth\"");
+        assertThat(http.getForEntity(management + "/actuator/metrics", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void theLocalProfileWithItsKnownKeysIsNotPartOfTheProductionClasses() {
+        assertThat(Files.exists(Path.of("target/classes/application-local.yaml"))).isFalse();
+        assertThat(getClass().getResource("/application-local.yaml")).isNotNull();
+    }
+}

@@ -1,5 +1,6 @@
 package routes.feedback;
 
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ public class FeedbackCounters {
     private final CounterDeltas deltas;
 
     public FeedbackCounters(Campaigns campaigns) {
-        this.deltas = new CounterDeltas(campaigns);
+        this.deltas = new CounterDeltas(campaigns::addCounters);
     }
 
     /** Counts the event under its counter name (e.g. {@code bounced} → campaign attribute {@code bouncedCount}). */
@@ -27,7 +28,11 @@ public class FeedbackCounters {
         deltas.add(event.campaignId(), counterOf(event.kind()), 1);
     }
 
-    /** Writes every pending delta; called by the flush timer and, in tests, directly. */
+    /**
+     * Writes every pending delta; called by the flush timer, on a graceful stop (else the last interval's
+     * counts were lost with every deployment) and, in tests, directly.
+     */
+    @PreDestroy
     public synchronized void flush() {
         for (String campaignId : deltas.campaignIds()) {
             try {

@@ -19,7 +19,7 @@ public class SendCounters {
     private final CounterDeltas deltas;
 
     public SendCounters(Campaigns campaigns) {
-        this.deltas = new CounterDeltas(campaigns);
+        this.deltas = new CounterDeltas(campaigns::addCounters);
     }
 
     public void add(String campaignId, String counter) {

@@ -5,27 +5,35 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Campaign counter deltas added up in memory and written in one update per campaign: one item cannot
- * take a write per recipient or per event. Adders are reset, never removed, so a count racing with a
- * write lands in the next one; a failed write puts its deltas back.
+ * take a write per recipient or per event. A write takes each delta with one atomic get-and-set, so an
+ * add racing with it lands either in this write or in the next, never in neither (the counts feed the
+ * completion summary, the API's rates and the reputation guard: they must be exact). A failed write puts
+ * its deltas back.
  */
 public final class CounterDeltas {
 
-    private final Campaigns campaigns;
-    private final Map<String, Map<String, LongAdder>> pending = new ConcurrentHashMap<>();
+    /** Where deltas go: {@link Campaigns#addCounters} in the product. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(String campaignId, Map<String, Long> deltas);
+    }
 
-    public CounterDeltas(Campaigns campaigns) {
-        this.campaigns = campaigns;
+    private final Writer writer;
+    private final Map<String, Map<String, AtomicLong>> pending = new ConcurrentHashMap<>();
+
+    public CounterDeltas(Writer writer) {
+        this.writer = writer;
     }
 
     /** Adds to counter {@code name} (campaign attribute {@code <name>Count}); no campaign, nothing to count. */
     public void add(String campaignId, String name, long delta) {
         if (campaignId != null && !campaignId.isEmpty()) {
             pending.computeIfAbsent(campaignId, id -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(name, n -> new LongAdder()).add(delta);
+                    .computeIfAbsent(name, n -> new AtomicLong()).addAndGet(delta);
         }
     }
 
@@ -35,21 +43,24 @@ public final class CounterDeltas {
 
     /** Writes the campaign's deltas in one update; when the write fails they are kept and the failure thrown. */
     public void write(String campaignId) {
-        Map<String, LongAdder> counters = pending.get(campaignId);
+        Map<String, AtomicLong> counters = pending.get(campaignId);
         if (counters == null) {
             return;
         }
         Map<String, Long> deltas = new HashMap<>();
-        counters.forEach((name, adder) -> {
-            long delta = adder.sumThenReset();
+        counters.forEach((name, counter) -> {
+            long delta = counter.getAndSet(0);
             if (delta != 0) {
                 deltas.put(name, delta);
             }
         });
+        if (deltas.isEmpty()) {
+            return;
+        }
         try {
-            campaigns.addCounters(campaignId, deltas);
+            writer.write(campaignId, deltas);
         } catch (RuntimeException e) {
-            deltas.forEach((name, delta) -> counters.computeIfAbsent(name, n -> new LongAdder()).add(delta));
+            deltas.forEach((name, delta) -> counters.computeIfAbsent(name, n -> new AtomicLong()).addAndGet(delta));
             throw e;
         }
     }

@@ -6,12 +6,14 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Where the AWS resources live. Production leaves {@code endpoints} empty and takes credentials
+ * Where the AWS resources live, and how long per-message data stays in them ({@code retention}: the
+ * DynamoDB TTL written on every messages row, seeds 001/004 keep it 90 days). Production leaves {@code endpoints} empty and takes credentials
  * from the default provider chain; the local run and the tests point every service at the embedded AWS.
  */
 @Validated
@@ -26,6 +28,7 @@ public record AwsProperties(
         @NotBlank @DefaultValue("mailroutes") String configurationSet,
         @Min(1) @DefaultValue("5") int maxReceiveCount,
         @Min(1) @DefaultValue("64") int maxConnections,
+        @NotNull @DefaultValue("P90D") Duration retention,
         @DefaultValue("false") boolean provision) {
 
     /** Endpoint overrides per service; null means the regional AWS endpoint. */

@@ -1,6 +1,7 @@
 package routes.store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,12 +42,19 @@ public class Ledger {
     private final String table;
     private final String events;
     private final Clock clock;
+    private final Duration retention;
 
     public Ledger(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
         this.dynamo = dynamo;
         this.table = aws.table(Tables.MESSAGES);
         this.events = aws.table(Tables.EVENTS);
         this.clock = clock;
+        this.retention = aws.retention();
+    }
+
+    /** The row's DynamoDB TTL (epoch seconds): kept {@code mailroutes.aws.retention} after its last send. */
+    private AttributeValue expiry() {
+        return Items.n(clock.instant().plus(retention).getEpochSecond());
     }
 
     public Optional<Entry> find(String messageId) {
@@ -140,6 +148,7 @@ public class Ledger {
         item.put("createdAt", Items.s(now));
         item.put("queuedAt", Items.s(now));
         item.put("updatedAt", Items.s(now));
+        item.put("ttl", expiry());
         try {
             dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(messageId)"));
             return true;
@@ -386,13 +395,13 @@ public class Ledger {
      */
     public Claimed claim(String campaignId, SendChunk.Recipient recipient, String variablesJson,
                          Collection<MessageStatus> reclaimable) {
-        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank"));
+        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank", "#ttl", "ttl"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":sending", Items.s(MessageStatus.SENDING.name()), ":rank", Items.n(MessageStatus.SENDING.rank()),
                 ":queued", Items.s(MessageStatus.QUEUED.name()), ":e", Items.s(recipient.email()),
-                ":now", Items.s(clock.instant().toString()), ":one", Items.n(1)));
+                ":now", Items.s(clock.instant().toString()), ":one", Items.n(1), ":ttl", expiry()));
         StringBuilder update = new StringBuilder("SET #s = :sending, #r = :rank, recipient = :e, sendingAt = :now, "
-                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
+                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), #ttl = :ttl");
         setIfPresent(update, names, values, "campaignId", campaignId);
         setIfPresent(update, names, values, "segment", recipient.segment());
         setIfPresent(update, names, values, "template", recipient.template());
@@ -448,12 +457,12 @@ public class Ledger {
      */
     public boolean recordSuppressed(String messageId, String campaignId, String recipient, String segment) {
         String now = clock.instant().toString();
-        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank"));
+        Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank", "#ttl", "ttl"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":s", Items.s(MessageStatus.SUPPRESSED.name()), ":r", Items.n(MessageStatus.SUPPRESSED.rank()),
-                ":e", Items.s(recipient), ":now", Items.s(now)));
+                ":e", Items.s(recipient), ":now", Items.s(now), ":ttl", expiry()));
         StringBuilder update = new StringBuilder("SET #s = :s, #r = :r, recipient = :e, suppressedAt = :now, "
-                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now)");
+                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), #ttl = :ttl");
         setIfPresent(update, names, values, "campaignId", campaignId);
         setIfPresent(update, names, values, "segment", segment);
         try {

@@ -35,7 +35,8 @@ public record SendProperties(
         @NotNull @DefaultValue("200ms") Duration retryBaseDelay,
         @Min(1) @DefaultValue("200") int maxThrottledRetries,
         @Min(0) @DefaultValue("10") int pausedRecheckSeconds,
-        @Min(100) @DefaultValue("1000") long counterFlushMillis) {
+        @Min(100) @DefaultValue("1000") long counterFlushMillis,
+        @NotNull @DefaultValue("5m") Duration quotaRecheck) {
 
     /** What to do with a row found SENDING: an earlier attempt died before SES answered (DESIGN §3). */
     public enum OnAmbiguous { SKIP, RESEND }

@@ -49,6 +49,7 @@ public class SendRate {
     private volatile Instant factorAt = Instant.EPOCH;
     private volatile Instant transactionalAt = Instant.EPOCH;
     private volatile int replicas = 1;
+    private volatile Instant quotaClosedUntil = Instant.EPOCH;
     private volatile long cluster24h;
 
     public SendRate(SendProperties properties, SesClient ses, Clock clock, SendLog sendLog) {
@@ -111,7 +112,22 @@ public class SendRate {
      * up to one refresh late, so the cluster may overshoot by what the others send in that time.
      */
     public boolean dailyBudgetLeft() {
-        return cluster24h + unflushedSent.get() < Math.min(properties.maxPer24h(), ses24h);
+        return clock.instant().isAfter(quotaClosedUntil)
+                && cluster24h + unflushedSent.get() < Math.min(properties.maxPer24h(), ses24h);
+    }
+
+    /**
+     * SES answered "Daily message quota exceeded": no recipient is admitted for {@code quota-recheck},
+     * then one tries again. True for the first report of a closed window (the one that alerts).
+     */
+    public synchronized boolean quotaExhausted() {
+        Instant now = clock.instant();
+        boolean first = !now.isBefore(quotaClosedUntil);
+        quotaClosedUntil = now.plus(properties.quotaRecheck());
+        if (first) {
+            LOG.warn("SES daily quota exhausted: sending waits {} before trying again", properties.quotaRecheck());
+        }
+        return first;
     }
 
     /**
@@ -165,9 +181,10 @@ public class SendRate {
         this.configuredRate = perSecond;
     }
 
-    /** Back to the configured rate with no throttling history. */
+    /** Back to the configured rate with no throttling history and the daily window open. */
     public synchronized void reset() {
         configuredRate = properties.maxRate();
+        quotaClosedUntil = Instant.EPOCH;
         factor = 1.0;
         factorAt = Instant.EPOCH;
     }

@@ -11,8 +11,13 @@ public class SesErrorClassifier {
 
     /** The send flow's reaction to a failed SES call. */
     public enum Kind {
-        /** Rate or daily quota exceeded: never counted as sent; slow down and retry. */
+        /** Maximum send rate exceeded: never counted as sent; slow down and retry. */
         THROTTLED,
+        /**
+         * The account's 24-hour quota is used up (also answered as {@code Throttling}): retrying within
+         * seconds cannot help; the recipients wait until the window frees capacity.
+         */
+        DAILY_QUOTA,
         /** SES will never take this mail: FAILED with the code. */
         PERMANENT,
         /** Sending is paused for the account or the configuration set: pause campaigns, alert. */
@@ -35,13 +40,25 @@ public class SesErrorClassifier {
             return Kind.TRANSIENT;
         }
         if (code.equals("Throttling") || code.equals("ThrottlingException")) {
-            return Kind.THROTTLED;
+            return isDailyQuota(failure) ? Kind.DAILY_QUOTA : Kind.THROTTLED;
         }
         String bare = code.endsWith("Exception") ? code.substring(0, code.length() - "Exception".length()) : code;
         if (PERMANENT.contains(bare)) {
             return Kind.PERMANENT;
         }
         return PAUSED.contains(bare) ? Kind.SENDING_PAUSED : Kind.TRANSIENT;
+    }
+
+    /** SES words both limits as Throttling; only the message tells "Daily message quota exceeded." apart. */
+    private static boolean isDailyQuota(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                    && aws.awsErrorDetails().errorMessage() != null
+                    && aws.awsErrorDetails().errorMessage().toLowerCase(java.util.Locale.ROOT).contains("daily message quota")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The AWS error code in the failure or its causes, or null for a failure SES did not answer. */

@@ -1,7 +1,10 @@
 package routes.send;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -38,9 +41,14 @@ public class SesOutcomes {
     private final AccountPause accountPause;
     private final SendProperties properties;
     private final int maxReceiveCount;
+    private final ObjectMapper json;
+    private final Clock clock;
 
     public SesOutcomes(Ledger ledger, SendCounters counters, SendRate rate, AccountPause accountPause,
-                       SendProperties properties, @Value("${mailroutes.aws.max-receive-count}") int maxReceiveCount) {
+                       SendProperties properties, @Value("${mailroutes.aws.max-receive-count}") int maxReceiveCount,
+                       ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
         this.ledger = ledger;
         this.counters = counters;
         this.rate = rate;
@@ -100,6 +108,52 @@ public class SesOutcomes {
         finish(exchange);
     }
 
+    /**
+     * The account's 24-hour quota is used up: the mail was not sent, so the row goes back to QUEUED and
+     * the recipient waits in the chunk's remainder; no recipient is admitted until {@code quota-recheck}
+     * has passed. Nothing is FAILED. The body becomes the alert to publish, or null when this window
+     * was reported already.
+     */
+    public void quotaExhausted(Exchange exchange) throws JsonProcessingException {
+        Delivery delivery = delivery(exchange);
+        ledger.release(delivery.messageId(), reason(exchange));
+        delivery.run().defer(delivery.recipient());
+        String alert = null;
+        if (rate.quotaExhausted()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", "ses.daily-quota-exceeded");
+            body.put("occurredAt", clock.instant().toString());
+            body.put("recheckAfter", properties.quotaRecheck().toString());
+            body.put("action", "SES's 24-hour quota is used up; sending resumes by itself when the window frees capacity."
+                    + " Ask AWS for a higher quota if this repeats.");
+            alert = json.writeValueAsString(body);
+        }
+        exchange.getMessage().setBody(alert);
+        finish(exchange);
+    }
+
+    /**
+     * Composing a claimed recipient's mail failed for a reason of its own (an address or header the MIME
+     * layer refuses, a bad attachment): FAILED with the reason, never left SENDING. The body becomes null.
+     */
+    public void unsendable(Exchange exchange) {
+        Delivery delivery = delivery(exchange);
+        String reason = reason(exchange);
+        LOG.info("Message {} FAILED: {}", delivery.messageId(), LogRedaction.withoutAddresses(reason));
+        ledger.advance(delivery.messageId(), MessageStatus.FAILED, Map.of("lastError", AttributeValue.fromS(reason)));
+        counters.add(delivery.campaignId(), "failed");
+        exchange.getMessage().setBody(null);
+    }
+
+    /**
+     * Composing a claimed recipient's mail failed for a reason not its own (S3 unreachable or answering
+     * 5xx): the row goes back to QUEUED for the chunk's next receive, FAILED on its last. The exception
+     * goes on and fails the chunk.
+     */
+    public void notComposed(Exchange exchange) {
+        releaseOrFail(exchange);
+    }
+
     /** The campaign or the application stopped while a retry waited for a permit: not sent, the row goes back to QUEUED. */
     public void withheld(Exchange exchange) {
         ledger.release(delivery(exchange).messageId(), "withheld before sending: campaign or application stopped");
@@ -122,6 +176,13 @@ public class SesOutcomes {
      * goes back to QUEUED for the next one; on the last it is FAILED. Either way the chunk fails.
      */
     private void giveUp(Exchange exchange) {
+        int received = releaseOrFail(exchange);
+        throw new SendFailed("message " + delivery(exchange).messageId() + " not sent after retries (receive "
+                + received + " of " + maxReceiveCount + "): " + reason(exchange), exception(exchange));
+    }
+
+    /** Back to QUEUED for the chunk's next receive, or FAILED on its last; returns the receive count. */
+    private int releaseOrFail(Exchange exchange) {
         Delivery delivery = delivery(exchange);
         String reason = reason(exchange);
         int received = exchange.getMessage().getHeader(RECEIVE_COUNT, 1, Integer.class);
@@ -131,8 +192,7 @@ public class SesOutcomes {
         } else {
             ledger.release(delivery.messageId(), reason);
         }
-        throw new SendFailed("message " + delivery.messageId() + " not sent after retries (receive " + received
-                + " of " + maxReceiveCount + "): " + reason, exception(exchange));
+        return received;
     }
 
     private static void finish(Exchange exchange) {

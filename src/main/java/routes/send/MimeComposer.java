@@ -22,7 +22,6 @@ import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import routes.model.EmailRequest;
-import routes.model.UnsubscribeToken;
 
 /**
  * Builds the raw mail SES sends: multipart/alternative text + HTML in UTF-8 (wrapped in
@@ -39,14 +38,11 @@ public class MimeComposer {
     private static final Pattern TAG_UNSAFE = Pattern.compile("[^A-Za-z0-9_-]");
 
     private final Session session = Session.getInstance(new Properties());
-    private final UnsubscribeToken tokens;
-    private final SendProperties properties;
+    private final UnsubscribeLinks links;
     private final String defaultConfigurationSet;
 
-    public MimeComposer(UnsubscribeToken tokens, SendProperties properties,
-                        @Value("${mailroutes.aws.configuration-set}") String defaultConfigurationSet) {
-        this.tokens = tokens;
-        this.properties = properties;
+    public MimeComposer(UnsubscribeLinks links, @Value("${mailroutes.aws.configuration-set}") String defaultConfigurationSet) {
+        this.links = links;
         this.defaultConfigurationSet = defaultConfigurationSet;
     }
 
@@ -67,10 +63,10 @@ public class MimeComposer {
         }
         mail.setSubject(rendered.subject(), UTF_8);
         if (delivery.campaignId() != null) {
-            String token = tokens.sign(delivery.messageId());
             mail.setHeader(CAMPAIGN_HEADER, delivery.campaignId());
-            mail.setHeader("List-Unsubscribe", "<" + properties.unsubscribeBaseUrl() + "/u/" + token + ">, <mailto:"
-                    + properties.unsubscribeMailto() + "?subject=unsubscribe-" + token + ">");
+        }
+        if (rendered.unsubscribeToken() != null) {
+            mail.setHeader("List-Unsubscribe", links.header(rendered.unsubscribeToken()));
             mail.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         MimeMultipart body = body(rendered);

@@ -5,6 +5,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -113,7 +114,9 @@ public class MimeComposer {
 
     private static MimeBodyPart attachment(EmailRequest.Attachment attachment) throws MessagingException {
         byte[] bytes = Base64.getMimeDecoder().decode(attachment.content());
-        String type = attachment.contentType() == null ? "application/octet-stream" : attachment.contentType();
+        // Parsed and written again by Jakarta Mail, never copied: the header holds only what the parser understood.
+        String type = attachment.contentType() == null ? "application/octet-stream"
+                : new ContentType(attachment.contentType()).toString();
         MimeBodyPart part = new MimeBodyPart();
         part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
         part.setFileName(attachment.filename());

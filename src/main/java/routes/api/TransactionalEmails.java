@@ -157,14 +157,20 @@ public class TransactionalEmails {
             throw ApiProblem.invalid("replyTo", "email", "replyTo is not a valid address");
         }
         long size = 0;
-        for (EmailRequest.Attachment attachment : request.attachments() == null ? List.<EmailRequest.Attachment>of() : request.attachments()) {
+        List<EmailRequest.Attachment> attachments = request.attachments() == null ? List.of() : request.attachments();
+        for (int i = 0; i < attachments.size(); i++) {
+            EmailRequest.Attachment attachment = attachments.get(i);
             if (attachment == null || !notBlank(attachment.filename()) || attachment.content() == null) {
                 throw ApiProblem.invalid("attachments", "filename and content required", "Every attachment needs filename and content");
             }
+            String index = "attachments[" + i + "].";
+            attachment.headerProblem().ifPresent(problem -> {
+                throw ApiProblem.invalid(index + problem.field(), problem.rule(), index + problem.field() + " must be " + problem.rule());
+            });
             try {
                 size += Base64.getDecoder().decode(attachment.content().replaceAll("\\s", "")).length;
             } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("attachments", "base64", "Attachment " + attachment.filename() + " is not base64");
+                throw ApiProblem.invalid(index + "content", "base64", index + "content is not base64");
             }
         }
         if (size > api.maxAttachmentBytes()) {

@@ -1,11 +1,12 @@
 package routes.send;
 
-import java.io.StringWriter;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
+import org.apache.velocity.app.event.EventCartridge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -18,8 +19,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Renders a claimed recipient's mail: its template, or for a transactional email without one the
- * subject and bodies the API stored. A template that cannot be found, parsed or rendered, or a
- * missing required variable, fails only this recipient: its row is FAILED with the reason and the
+ * subject and bodies the API stored. Every value the HTML template inserts is HTML-escaped unless the
+ * template names it under {@code $raw.} ({@link HtmlEscaping}); subject and text are not escaped. A
+ * template that cannot be found, parsed or rendered, that runs past its limits ({@link RenderBudget}),
+ * or a missing required variable, fails only this recipient: its row is FAILED with the reason and the
  * result is null, so the route skips it and the chunk goes on.
  */
 @Component
@@ -32,10 +35,12 @@ public class MessageRenderer {
     private final SendCounters counters;
     private final SendProperties properties;
     private final TransactionalContent transactional;
+    private final UnsubscribeLinks links;
 
     public MessageRenderer(TemplateStore templates, Ledger ledger, SendCounters counters, SendProperties properties,
-                           TransactionalContent transactional) {
+                           TransactionalContent transactional, UnsubscribeLinks links) {
         this.transactional = transactional;
+        this.links = links;
         this.templates = templates;
         this.ledger = ledger;
         this.counters = counters;
@@ -48,7 +53,7 @@ public class MessageRenderer {
             EmailRequest request = transactional.of(recipient).orElse(null);
             if (request != null && request.template() == null) {
                 return new Rendered(delivery, sender(delivery, null), request.subject(), request.bodyHtml(),
-                        request.bodyText(), request);
+                        request.bodyText(), request, null);
             }
             MailTemplate template = templates.get(recipient.template());
             Map<String, Object> variables = recipient.variables() == null ? Map.of() : recipient.variables();
@@ -57,13 +62,25 @@ public class MessageRenderer {
             if (!missing.isEmpty()) {
                 throw new TemplateFailure("template '" + template.name() + "' needs variables " + missing);
             }
+            String unsubscribeToken = delivery.campaignId() == null ? null : links.token(recipient.messageId());
             Map<String, Object> model = new HashMap<>(variables);
             model.put("email", recipient.email());
             model.put("messageId", recipient.messageId());
+            if (unsubscribeToken != null) {
+                model.put("unsubscribeUrl", links.url(unsubscribeToken));
+            }
+            model.put(HtmlEscaping.RAW, Collections.unmodifiableMap(new HashMap<>(model)));
+            RenderBudget budget = new RenderBudget(properties.template());
+            model.put(RenderBudget.KEY, budget);
             VelocityContext context = new VelocityContext(model);
-            String subject = recipient.subject() != null ? recipient.subject() : merge(template.subject(), context).strip();
+            VelocityContext html = new VelocityContext(context);
+            EventCartridge escaping = new EventCartridge();
+            escaping.addReferenceInsertionEventHandler(new HtmlEscaping());
+            escaping.attachToContext(html);
+            String subject = recipient.subject() != null ? recipient.subject()
+                    : merge(template.subject(), context, budget).strip();
             return new Rendered(delivery, sender(delivery, template.info().sender()), subject,
-                    merge(template.html(), context), merge(template.text(), context), request);
+                    merge(template.html(), html, budget), merge(template.text(), context, budget), request, unsubscribeToken);
         } catch (TemplateFailure e) {
             LOG.info("Message {} FAILED: {}", recipient.messageId(), LogRedaction.withoutAddresses(e.getMessage()));
             ledger.advance(recipient.messageId(), MessageStatus.FAILED,
@@ -84,12 +101,15 @@ public class MessageRenderer {
         return delivery.chunk().from() != null ? delivery.chunk().from() : properties.defaultFrom();
     }
 
-    private static String merge(Template template, VelocityContext context) {
-        StringWriter out = new StringWriter();
+    private static String merge(Template template, VelocityContext context, RenderBudget budget) {
+        StringBuilder out = new StringBuilder();
         try {
-            template.merge(context, out);
+            template.merge(context, budget.writer(out));
         } catch (RuntimeException e) {
-            throw new TemplateFailure("template '" + template.getName() + "' failed to render: " + e.getMessage(), e);
+            throw budget.breach().map(limit -> new TemplateFailure(limit.code(),
+                            "template '" + template.getName() + "': " + limit.getMessage()))
+                    .orElseGet(() -> new TemplateFailure("template '" + template.getName() + "' failed to render: "
+                            + e.getMessage(), e));
         }
         return out.toString();
     }

@@ -5,6 +5,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -22,7 +23,6 @@ import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import routes.model.EmailRequest;
-import routes.model.UnsubscribeToken;
 
 /**
  * Builds the raw mail SES sends: multipart/alternative text + HTML in UTF-8 (wrapped in
@@ -39,14 +39,11 @@ public class MimeComposer {
     private static final Pattern TAG_UNSAFE = Pattern.compile("[^A-Za-z0-9_-]");
 
     private final Session session = Session.getInstance(new Properties());
-    private final UnsubscribeToken tokens;
-    private final SendProperties properties;
+    private final UnsubscribeLinks links;
     private final String defaultConfigurationSet;
 
-    public MimeComposer(UnsubscribeToken tokens, SendProperties properties,
-                        @Value("${mailroutes.aws.configuration-set}") String defaultConfigurationSet) {
-        this.tokens = tokens;
-        this.properties = properties;
+    public MimeComposer(UnsubscribeLinks links, @Value("${mailroutes.aws.configuration-set}") String defaultConfigurationSet) {
+        this.links = links;
         this.defaultConfigurationSet = defaultConfigurationSet;
     }
 
@@ -67,10 +64,10 @@ public class MimeComposer {
         }
         mail.setSubject(rendered.subject(), UTF_8);
         if (delivery.campaignId() != null) {
-            String token = tokens.sign(delivery.messageId());
             mail.setHeader(CAMPAIGN_HEADER, delivery.campaignId());
-            mail.setHeader("List-Unsubscribe", "<" + properties.unsubscribeBaseUrl() + "/u/" + token + ">, <mailto:"
-                    + properties.unsubscribeMailto() + "?subject=unsubscribe-" + token + ">");
+        }
+        if (rendered.unsubscribeToken() != null) {
+            mail.setHeader("List-Unsubscribe", links.header(rendered.unsubscribeToken()));
             mail.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         MimeMultipart body = body(rendered);
@@ -117,7 +114,9 @@ public class MimeComposer {
 
     private static MimeBodyPart attachment(EmailRequest.Attachment attachment) throws MessagingException {
         byte[] bytes = Base64.getMimeDecoder().decode(attachment.content());
-        String type = attachment.contentType() == null ? "application/octet-stream" : attachment.contentType();
+        // Parsed and written again by Jakarta Mail, never copied: the header holds only what the parser understood.
+        String type = attachment.contentType() == null ? "application/octet-stream"
+                : new ContentType(attachment.contentType()).toString();
         MimeBodyPart part = new MimeBodyPart();
         part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
         part.setFileName(attachment.filename());

@@ -1,5 +1,6 @@
 package routes.send;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -36,7 +37,21 @@ public record SendProperties(
         @Min(1) @DefaultValue("200") int maxThrottledRetries,
         @Min(0) @DefaultValue("10") int pausedRecheckSeconds,
         @Min(100) @DefaultValue("1000") long counterFlushMillis,
-        @NotNull @DefaultValue("5m") Duration quotaRecheck) {
+        @NotNull @DefaultValue("5m") Duration quotaRecheck,
+        @Valid @NotNull @DefaultValue TemplateLimits template) {
+
+    /**
+     * {@code mailroutes.send.template.*}: what one recipient's rendering (subject, HTML and text together)
+     * may take; past any of them that recipient is FAILED with {@code TemplateLimit}.
+     *
+     * @param maxForeachIterations #foreach iterations in all three templates together
+     * @param maxRenderTime        wall-clock time for the three templates together
+     * @param maxOutputChars       characters written by the three templates together
+     */
+    public record TemplateLimits(
+            @Min(1) @DefaultValue("10000") int maxForeachIterations,
+            @NotNull @DefaultValue("2s") Duration maxRenderTime,
+            @Min(1) @DefaultValue("1000000") int maxOutputChars) {}
 
     /** What to do with a row found SENDING: an earlier attempt died before SES answered (DESIGN §3). */
     public enum OnAmbiguous { SKIP, RESEND }

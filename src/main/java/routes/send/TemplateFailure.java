@@ -2,10 +2,13 @@ package routes.send;
 
 /**
  * The content of one recipient's mail cannot be built: a template that cannot be found, parsed or
- * rendered, or a transactional request that is no longer stored. That recipient is FAILED with
+ * rendered (or that exceeds its limits), or a transactional request that is no longer stored. That recipient is FAILED with
  * {@code code: message}; the rest of the chunk goes on.
  */
 public class TemplateFailure extends RuntimeException {
+
+    /** Code of a render stopped by {@link SendProperties.TemplateLimits}. */
+    public static final String LIMIT = "TemplateLimit";
 
     private final String code;
 

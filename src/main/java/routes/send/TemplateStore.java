@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 /**
  * Finds {@code templates/<name>/} in S3 first, then on the classpath, parses it with a locked-down
  * Velocity (SecureUberspector: no reflection, class loading or file access from templates; the only
- * resource loader is an empty string loader, so #parse and #include reach nothing) and keeps it for
+ * resource loader is an empty string loader, so #parse and #include reach nothing; #foreach is
+ * {@link BoundedForeach}) and keeps it for
  * {@code template-cache-ttl}, so a template changed in S3 is picked up within that time.
  */
 @Component
@@ -52,6 +53,7 @@ public class TemplateStore {
         settings.setProperty(RuntimeConstants.RESOURCE_LOADERS, "string");
         settings.setProperty("resource.loader.string.class", StringResourceLoader.class.getName());
         settings.setProperty(RuntimeConstants.INPUT_ENCODING, StandardCharsets.UTF_8.name());
+        settings.setProperty(RuntimeConstants.CUSTOM_DIRECTIVES, BoundedForeach.class.getName());
         velocity.init(settings);
     }
 

@@ -115,7 +115,7 @@ class ApiTest {
         assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi", "bodyText", "x",
                 "colour", "blue")), "colour", "unknown");
         assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi", "bodyText", "x",
-                "attachments", List.of(Map.of("filename", "a.pdf", "content", "%%%")))), "attachments", "base64");
+                "attachments", List.of(Map.of("filename", "a.pdf", "content", "%%%")))), "attachments[0].content", "base64");
         assertInvalid(call(HttpMethod.POST, "/api/v1/emails", "{not json", KEY), "body", "type");
     }
 

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,9 +30,11 @@ import routes.api.RecipientErasure;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.SuppressionPolicy;
+import routes.intake.CampaignBucket;
 import routes.localaws.LocalAws;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
+import routes.model.MessageIds;
 import routes.model.MessageStatus;
 import routes.model.SendChunk.Recipient;
 import routes.model.SendChunk;
@@ -67,11 +70,15 @@ class SendTest {
     @Autowired RecipientErasure erasure;
     @Autowired SuppressionPolicy suppressionPolicy;
 
+    @Autowired ProducerTemplate producer;
+
     SendFixture fixture;
+    CampaignBucket bucket;
 
     @BeforeEach
     void fixture() {
         fixture = new SendFixture(dynamo, sqs, aws, json);
+        bucket = new CampaignBucket(s3, aws);
     }
 
     @AfterEach
@@ -325,6 +332,71 @@ class SendTest {
         assertThat(html).contains("forName").doesNotContain("java.lang.Runtime@");
         assertThat(status(bob)).isEqualTo(MessageStatus.FAILED);
         assertThat(fixture.mailsOf(campaignId)).doesNotContainKey(bob.email());
+    }
+
+    @Test
+    void recipientDataIsEscapedInTheHtmlPartOnlyAndTheAuthorsRawValueAndUnsubscribeUrlAreNot() throws Exception {
+        String hostile = "<a href=\"https://evil.example/reset\">Reset</a><img src=x onerror=alert(1)>";
+        String email = "mallory-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        String campaignId = launched("send-escaping", List.of(
+                Map.of("email", email, "firstName", hostile, "signature", "<b>The team</b>")));
+
+        await().atMost(SENDING).until(() -> fixture.mailsOf(campaignId).containsKey(email));
+        MimeMessage mail = fixture.mailsOf(campaignId).get(email).get(0);
+        MimeMultipart parts = (MimeMultipart) mail.getContent();
+        String text = parts.getBodyPart(0).getContent().toString();
+        String html = parts.getBodyPart(1).getContent().toString();
+        assertThat(html).contains("<p>Hello &lt;a href=&quot;https://evil.example/reset&quot;&gt;Reset&lt;/a&gt;"
+                + "&lt;img src=x onerror=alert(1)&gt;,</p>").doesNotContain("<img").doesNotContain("evil.example/reset\"");
+        assertThat(html).as("$raw. opts out").contains("<div><b>The team</b></div>");
+        assertThat(text).contains("Hello " + hostile + ", <b>The team</b>");
+        assertThat(mail.getSubject()).isEqualTo("For " + hostile);
+
+        Matcher unsubscribe = UNSUBSCRIBE.matcher(header(mail, "List-Unsubscribe"));
+        assertThat(unsubscribe.matches()).isTrue();
+        String url = "https://mailroutes.local/u/" + unsubscribe.group(1);
+        assertThat(html).contains("<a href=\"" + url + "\">Unsubscribe</a>");
+        assertThat(text).contains("Unsubscribe: " + url);
+        assertThat(tokens.verify(unsubscribe.group(1))).contains(MessageIds.forCampaign(campaignId, email));
+    }
+
+    @Test
+    void aRunawayForeachOrAHugeOutputFailsOnlyThatRecipientWithTemplateLimit() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String ok = "ok-" + run + "@example.org";
+        String loop = "loop-" + run + "@example.org";
+        String wide = "wide-" + run + "@example.org";
+        String campaignId = launched("send-runaway", List.of(
+                Map.of("email", ok, "rows", 3, "cell", "row "),
+                Map.of("email", loop, "rows", 100_000_000, "cell", "-"),
+                Map.of("email", wide, "rows", 2_000, "cell", "x".repeat(1_000))));
+
+        await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+        assertThat(sentOrLater(ledger.find(MessageIds.forCampaign(campaignId, ok)).orElseThrow().status())).isTrue();
+        assertThat(ledger.find(MessageIds.forCampaign(campaignId, loop)).orElseThrow()).satisfies(entry -> {
+            assertThat(entry.status()).isEqualTo(MessageStatus.FAILED);
+            assertThat(entry.lastError()).startsWith("TemplateLimit:").contains("more than 10000 #foreach iterations");
+        });
+        assertThat(ledger.find(MessageIds.forCampaign(campaignId, wide)).orElseThrow()).satisfies(entry -> {
+            assertThat(entry.status()).isEqualTo(MessageStatus.FAILED);
+            assertThat(entry.lastError()).startsWith("TemplateLimit:").contains("output longer than 1000000 characters");
+        });
+        assertThat(fixture.mailsOf(campaignId).keySet()).containsExactly(ok);
+        assertThat(((MimeMultipart) fixture.mailsOf(campaignId).get(ok).get(0).getContent()).getBodyPart(0).getContent())
+                .isEqualTo("row row row ");
+    }
+
+    /** Drops a one-segment campaign file of {@code template} into the inbox, waits for its acceptance and launches it. */
+    private String launched(String template, List<Map<String, Object>> recipients) throws Exception {
+        String name = CampaignBucket.unique("send.json");
+        String campaignId = "send-" + name.substring(0, 8);
+        bucket.drop(name, json.writeValueAsString(Map.of("campaignId", campaignId, "name", "Send test",
+                "from", "Tests <tests@mailroutes.local>", "template", template,
+                "segments", List.of(Map.of("listName", "members", "recipients", recipients)))));
+        JsonNode report = bucket.awaitReport(name);
+        assertThat(report.path("outcome").asText()).as(report.toString()).isEqualTo("ACCEPTED");
+        producer.sendBody("direct:launch-now", null);
+        return campaignId;
     }
 
     private void putTemplate(String name, String subject, String html, String text) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static routes.send.SendFixture.greeted;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
@@ -11,6 +12,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,11 +29,14 @@ import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
 import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
+import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.store.Campaigns;
 import routes.store.Ledger;
+import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code POST /api/v1/emails} through the send flow's transactional lane to the outbox. */
@@ -49,6 +54,8 @@ class TransactionalSendTest {
     @Autowired Ledger ledger;
     @Autowired Campaigns campaigns;
     @Autowired SendRate sendRate;
+    @Autowired SuppressionList suppressions;
+    @Autowired SnsClient sns;
 
     SendFixture fixture;
 
@@ -124,6 +131,80 @@ class TransactionalSendTest {
         }
         SendFixture.Count count = fixture.countOf(campaignId);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2)).until(count::stable);
+    }
+
+    @Test
+    void aSuppressedCcOrBccIsLeftOutOfTheMailAndItsDestinationsAndShownInTheEmailsEvents() throws Exception {
+        TopicTap sesEvents = TopicTap.on(aws.topics().sesEvents(), sns, sqs);
+        String to = unique("buyer") + "@example.org";
+        String cc = unique("accounts") + "@example.org";
+        String ccGone = unique("left") + "@example.org";
+        String bccGone = unique("complained") + "@example.org";
+        suppressions.suppress(ccGone, SuppressionList.Reason.UNSUBSCRIBE, "test", null);
+        suppressions.suppress(bccGone, SuppressionList.Reason.COMPLAINT, "test", null);
+
+        String emailId = send(Map.of("to", List.of(to), "cc", List.of(cc, ccGone), "bcc", List.of(bccGone),
+                "subject", "Your receipt", "bodyText", "Total: 12 €"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        MimeMessage mail = fixture.mailsTo(to).get(0);
+        assertThat(mail.getRecipients(Message.RecipientType.CC)).extracting(Object::toString).containsExactly(cc);
+        String sesMessageId = ledger.find(emailId).orElseThrow().sesMessageId();
+        List<JsonNode> published = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (String body : sesEvents.receive()) {
+                published.add(json.readTree(body));
+            }
+            assertThat(published).anySatisfy(event -> {
+                assertThat(event.path("mail").path("messageId").asText()).isEqualTo(sesMessageId);
+                assertThat(event.path("mail").path("destination")).extracting(JsonNode::asText).containsExactly(to, cc);
+            });
+        });
+
+        JsonNode email = json.readTree(http.exchange("/api/v1/emails/" + emailId, HttpMethod.GET,
+                ApiRequests.withKey(null), String.class).getBody());
+        assertThat(email.path("events")).filteredOn(event -> event.path("type").asText().equals("Suppressed"))
+                .extracting(event -> event.path("details").path("field").asText() + " " + event.path("details").path("address").asText())
+                .containsExactlyInAnyOrder("cc " + ccGone, "bcc " + bccGone);
+    }
+
+    @Test
+    void anAttachmentWhoseFilenameOrContentTypeCouldBendAHeaderIsRefusedNamingTheField() throws Exception {
+        String content = Base64.getEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> badType = Map.of("filename", "a.txt", "contentType", "text/plain\r\nBcc: victim@example.org",
+                "content", content);
+        Map<String, String> badName = Map.of("filename", "a.txt\"; x=\"y", "contentType", "text/plain", "content", content);
+        Map<String, String> lineInName = Map.of("filename", "a\r\nX-Injected: 1.txt", "content", content);
+        String to = unique("buyer") + "@example.org";
+
+        for (var bad : List.of(Map.entry(badType, "attachments[0].contentType"), Map.entry(badName, "attachments[1].filename"),
+                Map.entry(lineInName, "attachments[1].filename"))) {
+            Map<String, String> good = Map.of("filename", "fine.txt", "contentType", "text/plain; charset=utf-8", "content", content);
+            List<Map<String, String>> attachments = bad.getKey() == badType ? List.of(bad.getKey(), good) : List.of(good, bad.getKey());
+            ResponseEntity<String> response = http.exchange("/api/v1/emails", HttpMethod.POST, ApiRequests.withKey(
+                    json.writeValueAsString(Map.of("to", List.of(to), "subject", "s", "bodyText", "b", "attachments", attachments))),
+                    String.class);
+
+            assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(400);
+            assertThat(json.readTree(response.getBody()).path("details").path("field").asText()).isEqualTo(bad.getValue());
+        }
+        assertThat(ledger.byRecipient(to, null, 10, null).items()).isEmpty();
+    }
+
+    @Test
+    void aNonAsciiFilenameIsEncodedPerRfc2231() throws Exception {
+        String to = unique("buyer") + "@example.org";
+        String filename = "Rechnung März №7 (Kopie).pdf";
+        String emailId = send(Map.of("to", List.of(to), "subject", "Invoice", "bodyText", "attached",
+                "attachments", List.of(Map.of("filename", filename, "contentType", "application/pdf",
+                        "content", Base64.getEncoder().encodeToString(new byte[] {'%', 'P', 'D', 'F'})))));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        BodyPart attachment = ((MimeMultipart) fixture.mailsTo(to).get(0).getContent()).getBodyPart(1);
+        assertThat(attachment.getHeader("Content-Disposition")[0])
+                .contains("filename*=UTF-8''Rechnung%20M%C3%A4rz%20%E2%84%967%20%28Kopie%29.pdf").matches("\\p{ASCII}*");
+        assertThat(attachment.getContentType()).startsWith("application/pdf").matches("\\p{ASCII}*");
+        assertThat(attachment.getFileName()).isEqualTo(filename);
     }
 
     private String send(Map<String, Object> body) throws Exception {

@@ -69,7 +69,12 @@ class FeedbackFixtures {
         return new Sent(campaignId, recipient, messageId, sesMessageId);
     }
 
-    Sent ledgerRow(String campaignId, String recipient) {
+    /** A send this system never made: no ledger row, a made-up SES message id. */
+    static Sent neverMailed(String campaignId, String recipient) {
+        return new Sent(campaignId, recipient, MessageIds.forCampaign(campaignId, recipient), "0100-" + UUID.randomUUID());
+    }
+
+        Sent ledgerRow(String campaignId, String recipient) {
         return ledgerRow(campaignId, recipient, MessageStatus.SENT, Map.of());
     }
 

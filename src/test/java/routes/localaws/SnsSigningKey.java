@@ -24,12 +24,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * The embedded SNS's signing key and its self-signed certificate, made when it starts (never stored), as
  * SNS signs with the key of the certificate at {@code SigningCertURL}.
  */
-final class SnsSigningKey {
+public final class SnsSigningKey {
 
     private final KeyPair keys;
     private final String certificatePem;
 
-    SnsSigningKey() {
+    public SnsSigningKey() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -52,12 +52,12 @@ final class SnsSigningKey {
     }
 
     /** The certificate as SNS serves it at {@code SigningCertURL}. */
-    String certificatePem() {
+    public String certificatePem() {
         return certificatePem;
     }
 
     /** The base64 {@code Signature} of {@code canonical}: SHA1withRSA for version 1, SHA256withRSA for 2. */
-    String sign(String canonical, String signatureVersion) {
+    public String sign(String canonical, String signatureVersion) {
         try {
             Signature signature = Signature.getInstance("2".equals(signatureVersion) ? "SHA256withRSA" : "SHA1withRSA");
             signature.initSign(keys.getPrivate());

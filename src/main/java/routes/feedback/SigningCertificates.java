@@ -56,10 +56,11 @@ public class SigningCertificates {
         if (known != null) {
             return known;
         }
-        return cache.computeIfAbsent(allowedUri(url).toString(), this::fetch);
+        checkAllowed(url);
+        return cache.computeIfAbsent(url, this::fetch);
     }
 
-    private URI allowedUri(String url) {
+    private void checkAllowed(String url) {
         URI uri;
         try {
             uri = url == null ? null : new URI(url);
@@ -70,7 +71,6 @@ public class SigningCertificates {
                 || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new UnprocessableEventException("SigningCertURL not allowed by mailroutes.feedback.signing-cert-url-pattern: " + url);
         }
-        return uri;
     }
 
     private X509Certificate fetch(String url) {

@@ -11,7 +11,8 @@ import routes.store.Ledger;
 /**
  * Narrows an SES event to one event per recipient it names and finds each one's ledger row: by the
  * {@code messageId} tag the send flow sets (one recipient per mail), else, for a mail with several
- * recipients or without the tag, by the sesMessageId index matched on the recipient.
+ * recipients or without the tag, by the sesMessageId index matched on the recipient. A recipient event
+ * without a row ({@code messageId} null) is uncorrelated: the flow only logs and counts it.
  */
 @Component
 public class EventCorrelator {
@@ -27,7 +28,10 @@ public class EventCorrelator {
         String campaignId = event.tag("campaignId");
         if (taggedId != null && event.recipients().size() <= 1) {
             String recipient = event.recipients().isEmpty() ? "" : event.recipients().get(0);
-            return List.of(recipientEvent(event, taggedId, campaignId, recipient));
+            // The tag only names a row; an event is ours when that row exists.
+            return List.of(ledger.find(taggedId)
+                    .map(row -> recipientEvent(event, row.messageId(), row.campaignId(), recipient))
+                    .orElseGet(() -> recipientEvent(event, null, campaignId, recipient)));
         }
         Map<String, Ledger.Entry> rows = ledger.findBySesMessageId(event.sesMessageId()).stream()
                 .collect(Collectors.toMap(row -> lower(row.recipient()), row -> row, (a, b) -> a));

@@ -4,9 +4,12 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,7 +19,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param consumers          concurrent SQS consumers per replica on the ses-events queue
  * @param allowedTopicArns   SNS topics whose envelopes are processed; empty = the provisioned ses-events topic
- * @param acceptRawDelivery  whether bodies without an SNS envelope (raw message delivery) are processed
+ * @param acceptRawDelivery  whether bodies without an SNS envelope (raw message delivery) are processed; they
+ *                           carry no signature, so with this on the queue policy is the only guard
+ * @param signingCertUrlPattern regular expression the whole {@code SigningCertURL} of an envelope must match
+ *                           before it is fetched: https on an SNS host of AWS by default
+ * @param signingCertFetchTimeout connect and response timeout of that one fetch per certificate
  * @param eventTtl           how long event-log rows are kept
  * @param counterFlushInterval how often aggregated campaign counters are written
  * @param analyticsBatchSize events per analytics file
@@ -29,7 +36,9 @@ import org.springframework.validation.annotation.Validated;
 public record FeedbackProperties(
         @Min(1) @DefaultValue("4") int consumers,
         @NotNull @DefaultValue List<String> allowedTopicArns,
-        @DefaultValue("true") boolean acceptRawDelivery,
+        @DefaultValue("false") boolean acceptRawDelivery,
+        @NotBlank @DefaultValue(DEFAULT_SIGNING_CERT_URL_PATTERN) String signingCertUrlPattern,
+        @NotNull @DefaultValue("5s") Duration signingCertFetchTimeout,
         @NotNull @DefaultValue("P90D") Duration eventTtl,
         @NotNull @DefaultValue("5s") Duration counterFlushInterval,
         @Min(1) @DefaultValue("1000") int analyticsBatchSize,
@@ -38,6 +47,19 @@ public record FeedbackProperties(
         @NotNull @DefaultValue("72h") Duration completeAfter,
         @Valid @NotNull @DefaultValue Suppression suppression,
         @Valid @NotNull @DefaultValue Reputation reputation) {
+
+    /** The certificates SNS signs with, as AWS serves them: {@code https://sns.<region>.amazonaws.com[.cn]/SimpleNotificationService-<hex>.pem}. */
+    public static final String DEFAULT_SIGNING_CERT_URL_PATTERN =
+            "https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/SimpleNotificationService-[0-9a-f]+\\.pem";
+
+    public FeedbackProperties {
+        try {
+            Pattern.compile(signingCertUrlPattern == null ? "" : signingCertUrlPattern);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("mailroutes.feedback.signing-cert-url-pattern is not a regular expression: "
+                    + e.getMessage(), e);
+        }
+    }
 
     /**
      * DESIGN §4 suppression policy.

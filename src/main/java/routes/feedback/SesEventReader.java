@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.sns.model.Topic;
 
 /**
  * Reads an ses-events queue message: an SNS envelope ({@code Type=Notification}, the event as the
- * {@code Message} string) from an allow-listed topic, or the event itself (raw message delivery).
+ * {@code Message} string) from an allow-listed topic with a valid SNS signature, or, only when
+ * {@code accept-raw-delivery} is on, the event itself (raw message delivery, unsigned).
  */
 @Component
 public class SesEventReader {
@@ -25,10 +26,13 @@ public class SesEventReader {
     private final ObjectMapper json;
     private final FeedbackProperties feedback;
     private final Supplier<Set<String>> allowedTopics;
+    private final SnsSignatureVerifier signature;
 
-    public SesEventReader(ObjectMapper json, FeedbackProperties feedback, AwsProperties aws, SnsClient sns) {
+    public SesEventReader(ObjectMapper json, FeedbackProperties feedback, AwsProperties aws, SnsClient sns,
+                          SnsSignatureVerifier signature) {
         this.json = json;
         this.feedback = feedback;
+        this.signature = signature;
         // Resolved on first use: at construction the topic may not be provisioned yet.
         this.allowedTopics = Suppliers.memorize(() -> feedback.allowedTopicArns().isEmpty()
                 ? Set.of(provisionedTopicArn(sns, aws.topics().sesEvents()))
@@ -38,7 +42,8 @@ public class SesEventReader {
     /** The event in {@code body}; throws {@link UnprocessableEventException} with the reason when it never can be one. */
     public SesEvent read(String body) {
         JsonNode message = parse(body, "body is not JSON");
-        if (message.has("Type") && message.has("TopicArn")) {
+        if (message.has("Type")) {
+            // A SubscriptionConfirmation stops here unread: its SubscribeURL is for an operator to judge.
             String type = message.path("Type").asText();
             if (!"Notification".equals(type)) {
                 throw new UnprocessableEventException("SNS envelope of type " + type + " is not a Notification");
@@ -47,6 +52,7 @@ public class SesEventReader {
             if (!allowedTopics.get().contains(topic)) {
                 throw new UnprocessableEventException("TopicArn " + topic + " is not on the allow-list");
             }
+            signature.verify(message);
             message = parse(message.path("Message").asText(), "SNS Message is not JSON");
         } else if (!feedback.acceptRawDelivery()) {
             throw new UnprocessableEventException("raw delivery (no SNS envelope) is not accepted");

@@ -84,7 +84,7 @@ public class SuppressionPolicy {
             suppress(event, Reason.SOFT_BOUNCE_LIMIT, recent + " transient bounces within " + policy.softBounceWindow());
             return;
         }
-        if (!policy.softBounceRetry() || event.messageId() == null) {
+        if (!policy.softBounceRetry()) {
             return;
         }
         ledger.resendOf(event.messageId())

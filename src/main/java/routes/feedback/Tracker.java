@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.model.MessageStatus;
 import routes.model.StatusEvent;
@@ -25,8 +23,6 @@ public class Tracker {
 
     public static final String STATUS_EVENT = "feedbackStatusEvent";
 
-    private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
-
     private final Ledger ledger;
 
     public Tracker(Ledger ledger) {
@@ -34,10 +30,6 @@ public class Tracker {
     }
 
     public void advance(RecipientEvent event, MessageStatus status, Exchange exchange) {
-        if (event.messageId() == null) {
-            LOG.info("{} event of SES message {} matches no ledger row", event.type(), event.event().sesMessageId());
-            return;
-        }
         Map<String, Object> detail = detailOf(event);
         Map<String, AttributeValue> extra = new HashMap<>();
         detail.forEach((name, value) -> extra.put(attributeOf(event, name), AttributeValue.fromS(String.valueOf(value))));
@@ -48,10 +40,8 @@ public class Tracker {
 
     /** An Open or Click: counted on the row ({@code opens}, {@code firstOpenAt}) before the status moves. */
     public void engaged(RecipientEvent event, MessageStatus status, Exchange exchange) {
-        if (event.messageId() != null) {
-            boolean open = status == MessageStatus.OPENED;
-            ledger.count(event.messageId(), open ? "opens" : "clicks", open ? "firstOpenAt" : "firstClickAt");
-        }
+        boolean open = status == MessageStatus.OPENED;
+        ledger.count(event.messageId(), open ? "opens" : "clicks", open ? "firstOpenAt" : "firstClickAt");
         advance(event, status, exchange);
     }
 

@@ -54,7 +54,6 @@ class FeedbackBenchmark {
     @Autowired CamelContext camel;
     @Autowired AwsCallCounter calls;
     @Autowired FeedbackBatches batches;
-    @Autowired com.fasterxml.jackson.databind.ObjectMapper json;
 
     @Test
     void mixedEventsFromAPreFilledQueue() throws Exception {
@@ -63,7 +62,6 @@ class FeedbackBenchmark {
         FeedbackFixtures fixtures = new FeedbackFixtures(aws, dynamo, sns, ses, sqs);
         String campaignId = FeedbackFixtures.campaign("bench");
         String queue = sqs.getQueueUrl(b -> b.queueName(aws.queues().sesEvents())).queueUrl();
-        String topic = fixtures.sesEventsTopic();
 
         camel.getRouteController().stopRoute("feedback");
         List<Sent> sents = ledgerRows(campaignId, messages);
@@ -78,8 +76,7 @@ class FeedbackBenchmark {
                     fixture = "complaint";
                 }
                 String event = fixtures.render(fixture, sents.get(m), at.plusMillis(e * 1000L));
-                bodies.add(json.createObjectNode().put("Type", "Notification").put("MessageId", m + "-" + e)
-                        .put("TopicArn", topic).put("Message", event).toString());
+                bodies.add(fixtures.signedEnvelope(event).toString());
             }
         }
         Collections.shuffle(bodies, new java.util.Random(7));

@@ -9,8 +9,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import routes.localaws.LocalAws;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageIds;
@@ -32,6 +36,8 @@ class FeedbackFixtures {
 
     /** One recipient's send, as the ledger knows it. */
     record Sent(String campaignId, String recipient, String messageId, String sesMessageId) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AwsProperties aws;
     private final DynamoDbClient dynamo;
@@ -63,7 +69,12 @@ class FeedbackFixtures {
         return new Sent(campaignId, recipient, messageId, sesMessageId);
     }
 
-    Sent ledgerRow(String campaignId, String recipient) {
+    /** A send this system never made: no ledger row, a made-up SES message id. */
+    static Sent neverMailed(String campaignId, String recipient) {
+        return new Sent(campaignId, recipient, MessageIds.forCampaign(campaignId, recipient), "0100-" + UUID.randomUUID());
+    }
+
+        Sent ledgerRow(String campaignId, String recipient) {
         return ledgerRow(campaignId, recipient, MessageStatus.SENT, Map.of());
     }
 
@@ -79,6 +90,24 @@ class FeedbackFixtures {
     /** Publishes fixture {@code name} about {@code sent} to the ses-events topic, stamped {@code at}. */
     void publish(String name, Sent sent, Instant at) {
         sns.publish(b -> b.topicArn(sesEventsTopic()).message(render(name, sent, at)));
+    }
+
+    /**
+     * The envelope the embedded SNS would deliver for {@code event} from the ses-events topic, signed with its
+     * key, for tests that change it before putting it on the queue.
+     */
+    ObjectNode signedEnvelope(String event) {
+        try {
+            return (ObjectNode) JSON.readTree(LocalAws.get().sns().envelope(sesEventsTopic(), event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Puts {@code body} on the ses-events queue as it is, as anyone allowed to send to the queue could. */
+    void enqueue(String body) {
+        sqs.sendMessage(b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName(aws.queues().sesEvents())).queueUrl())
+                .messageBody(body));
     }
 
     String render(String name, Sent sent, Instant at) {

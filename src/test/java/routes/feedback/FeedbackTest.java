@@ -5,13 +5,28 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +74,7 @@ class FeedbackTest {
     @Autowired CampaignCompletion completion;
     @Autowired ObjectMapper json;
     @Autowired CamelContext camel;
+    @Autowired MeterRegistry meters;
 
     FeedbackFixtures fixtures;
 
@@ -255,6 +271,107 @@ class FeedbackTest {
     }
 
     @Test
+    void anEnvelopeFromOurTopicWithAMadeUpSignatureIsParkedAndChangesNothing() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("made-up"), FeedbackFixtures.address("made-up"));
+        ObjectNode envelope = fixtures.signedEnvelope(fixtures.render("bounce-permanent", sent, Instant.now()));
+        byte[] madeUp = new byte[256];
+        new SecureRandom().nextBytes(madeUp);
+        envelope.put("Signature", Base64.getEncoder().encodeToString(madeUp));
+
+        fixtures.enqueue(envelope.toString());
+
+        assertThat(reasonParked(sent)).startsWith("SNS signature does not verify");
+        assertNothingChanged(sent);
+    }
+
+    @Test
+    void aMessageChangedAfterSigningIsRefused() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("tampered"), FeedbackFixtures.address("tampered"));
+        ObjectNode envelope = fixtures.signedEnvelope(fixtures.render("delivery", sent, Instant.now()));
+        envelope.put("Message", fixtures.render("complaint", sent, Instant.now()));
+
+        fixtures.enqueue(envelope.toString());
+
+        assertThat(reasonParked(sent)).startsWith("SNS signature does not verify");
+        assertNothingChanged(sent);
+    }
+
+    @Test
+    void aSigningCertUrlOnAHostNotAllowedIsNeverFetched() throws Exception {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("cert-host"), FeedbackFixtures.address("cert-host"));
+        ObjectNode envelope = fixtures.signedEnvelope(fixtures.render("bounce-permanent", sent, Instant.now()));
+        // The other host serves the very certificate that signed the envelope: fetching it would let the bounce in.
+        byte[] certificate = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(envelope.path("SigningCertURL").asText())).build(), BodyHandlers.ofByteArray()).body();
+        try (CountingServer other = new CountingServer(certificate)) {
+            envelope.put("SigningCertURL", other.url("/SimpleNotificationService-local.pem"));
+
+            fixtures.enqueue(envelope.toString());
+
+            assertThat(reasonParked(sent)).startsWith("SigningCertURL not allowed");
+            assertThat(other.requests()).isZero();
+        }
+        assertNothingChanged(sent);
+    }
+
+    @ParameterizedTest(name = "SignatureVersion {0}")
+    @CsvSource({"1", "2"})
+    void bothSignatureVersionsVerify(String version) {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("version"), FeedbackFixtures.address("version"));
+        sns.setTopicAttributes(b -> b.topicArn(fixtures.sesEventsTopic()).attributeName("SignatureVersion").attributeValue(version));
+        try {
+            ObjectNode envelope = fixtures.signedEnvelope(fixtures.render("bounce-permanent", sent, Instant.now()));
+            assertThat(envelope.path("SignatureVersion").asText()).isEqualTo(version);
+
+            fixtures.enqueue(envelope.toString());
+
+            awaitStatus(sent, MessageStatus.BOUNCED);
+            awaitSuppressed(sent.recipient(), Reason.HARD_BOUNCE);
+        } finally {
+            sns.setTopicAttributes(b -> b.topicArn(fixtures.sesEventsTopic()).attributeName("SignatureVersion").attributeValue("1"));
+        }
+    }
+
+    @Test
+    void aRawBounceWithoutAnEnvelopeIsRefusedByDefault() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("raw"), FeedbackFixtures.address("raw"));
+
+        fixtures.enqueue(fixtures.render("bounce-permanent", sent, Instant.now()));
+
+        assertThat(reasonParked(sent)).startsWith("raw delivery (no SNS envelope) is not accepted");
+        assertNothingChanged(sent);
+    }
+
+    @Test
+    void aSubscriptionConfirmationIsParkedUnread() {
+        try (CountingServer subscribe = new CountingServer(new byte[0])) {
+            String marker = UUID.randomUUID().toString();
+            ObjectNode confirmation = fixtures.signedEnvelope("{}").put("Type", "SubscriptionConfirmation")
+                    .put("Token", marker).put("SubscribeURL", subscribe.url("/?Action=ConfirmSubscription&Token=" + marker));
+
+            fixtures.enqueue(confirmation.toString());
+
+            Message parked = awaitParked(marker);
+            assertThat(parked.messageAttributes().get("reason").stringValue())
+                    .isEqualTo("SNS envelope of type SubscriptionConfirmation is not a Notification");
+            assertThat(subscribe.requests()).isZero();
+        }
+    }
+
+    @Test
+    void aBounceForAnAddressNeverMailedIsLoggedAndCountedButSuppressesNothing() {
+        Sent neverMailed = FeedbackFixtures.neverMailed(FeedbackFixtures.campaign("never"), FeedbackFixtures.address("never"));
+        double before = uncorrelatedEvents();
+
+        fixtures.publish("bounce-permanent", neverMailed, Instant.now());
+
+        await().atMost(WAIT).until(() -> eventsLogged("ses:" + neverMailed.sesMessageId()) == 1);
+        await().atMost(WAIT).until(() -> uncorrelatedEvents() > before);
+        assertThat(suppressions.find(neverMailed.recipient())).isEmpty();
+        assertThat(ledger.find(neverMailed.messageId())).isEmpty();
+    }
+
+    @Test
     void aPoisonMessageLandsInTheDeadLetterQueueAndTheRouteKeepsConsuming() {
         String poison = "not json " + UUID.randomUUID();
         Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("poison"), FeedbackFixtures.address("poison"));
@@ -399,6 +516,57 @@ class FeedbackTest {
         });
         assertThat(campaigns.status(waiting)).contains(CampaignStatus.SENT);
         assertThat(campaigns.status(expired)).contains(CampaignStatus.COMPLETED);
+    }
+
+    private String reasonParked(Sent sent) {
+        return awaitParked(sent.messageId()).messageAttributes().get("reason").stringValue();
+    }
+
+    /** Once its message is parked: the row as the send left it, no suppression, nothing in the event log. */
+    private void assertNothingChanged(Sent sent) {
+        assertThat(ledger.find(sent.messageId()).orElseThrow().status()).isEqualTo(MessageStatus.SENT);
+        assertThat(suppressions.find(sent.recipient())).isEmpty();
+        assertThat(eventsLogged(sent.messageId())).isZero();
+    }
+
+    private double uncorrelatedEvents() {
+        return meters.find("mailroutes.feedback.uncorrelated.events").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** A loopback HTTP server that answers every request with {@code body} and counts the requests. */
+    private static final class CountingServer implements AutoCloseable {
+
+        private final HttpServer server;
+        private final AtomicInteger requests = new AtomicInteger();
+
+        CountingServer(byte[] body) {
+            try {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server.createContext("/", http -> {
+                requests.incrementAndGet();
+                try (http) {
+                    http.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+                    http.getResponseBody().write(body);
+                }
+            });
+            server.start();
+        }
+
+        String url(String pathAndQuery) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
+        }
+
+        int requests() {
+            return requests.get();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     private void awaitSuppressed(String recipient, Reason reason) {

@@ -62,6 +62,17 @@ final class AwsQueryServer implements AutoCloseable {
         server.start();
     }
 
+    /** Serves {@code body} on GET {@code path}, beside the Query actions. */
+    void serve(String path, String contentType, byte[] body) {
+        server.createContext(path, http -> {
+            try (http) {
+                http.getResponseHeaders().set("Content-Type", contentType);
+                http.sendResponseHeaders(200, body.length);
+                http.getResponseBody().write(body);
+            }
+        });
+    }
+
     URI endpoint() {
         InetSocketAddress address = server.getAddress();
         return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());

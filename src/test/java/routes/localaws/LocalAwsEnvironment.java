@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -40,6 +41,10 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.aws.region", LocalAws.REGION);
         properties.put("mailroutes.aws.provision", "true");
         properties.put("mailroutes.local-aws.outbox-path", outbox.toString());
+        // The embedded SNS signs with its own certificate, served on its loopback endpoint: trusting exactly that
+        // URL keeps the local path the verified path (a property, as the SNS may run in a child JVM).
+        properties.put("mailroutes.feedback.signing-cert-url-pattern",
+                Pattern.quote(LocalSns.certificateUrl(endpoints.get("sns")).toString()));
         // The emulators log every request at INFO; only their problems matter here.
         properties.put("logging.level.com.amazonaws.services.dynamodbv2", "WARN");
         properties.put("logging.level.org.elasticmq", "WARN");

@@ -37,6 +37,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * or with {@code RawMessageDelivery=true} the bare message with the message attributes as SQS attributes.
  * Delivery is synchronous: when Publish answers, the message is in every subscribed queue.
  *
+ * <p>Every envelope is signed as SNS signs it (topic attribute {@code SignatureVersion} 1, the default, is
+ * SHA1withRSA, 2 is SHA256withRSA) with a key made at start, whose self-signed certificate is served at
+ * {@link #certificateUrl(URI)} on this endpoint: a subscriber that trusts that URL verifies the envelopes.
+ *
  * <p>Not modelled: protocols other than {@code sqs} (refused with InvalidParameter), FIFO topics, filter
  * policies (stored, not applied), paging (every list is one page) and subscription confirmation. A publish
  * to a queue that does not exist is dropped with a warning, as SNS drops it after its retries.
@@ -50,6 +54,8 @@ public final class LocalSns implements AutoCloseable {
     private static final int MAX_MESSAGE_BYTES = 256 * 1024;
     private static final int MAX_BATCH_ENTRIES = 10;
     private static final String RAW_MESSAGE_DELIVERY = "RawMessageDelivery";
+    private static final String SIGNATURE_VERSION = "SignatureVersion";
+    private static final String CERTIFICATE_PATH = "/SimpleNotificationService-local.pem";
 
     private final SqsClient sqs;
     private final String region;
@@ -58,6 +64,7 @@ public final class LocalSns implements AutoCloseable {
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
     private final AwsQueryServer server;
+    private final SnsSigningKey signingKey = new SnsSigningKey();
 
     public LocalSns(SqsClient sqs, String region, String accountId) {
         this.sqs = sqs;
@@ -78,6 +85,12 @@ public final class LocalSns implements AutoCloseable {
         actions.put("Publish", this::publish);
         actions.put("PublishBatch", this::publishBatch);
         server = new AwsQueryServer("local-sns", NAMESPACE, actions);
+        server.serve(CERTIFICATE_PATH, "application/x-pem-file", signingKey.certificatePem().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Where the embedded SNS at {@code endpoint} serves the certificate its envelopes are signed with. */
+    public static URI certificateUrl(URI endpoint) {
+        return endpoint.resolve(CERTIFICATE_PATH);
     }
 
     public void start() {
@@ -105,6 +118,16 @@ public final class LocalSns implements AutoCloseable {
         return publish(topic(topicArn), message, null, attributes);
     }
 
+    /**
+     * The signed envelope a subscriber of {@code topicArn} would receive for {@code message}, without
+     * delivering it: for tests that put an envelope on a queue themselves, as SNS would.
+     */
+    public String envelope(String topicArn, String message) {
+        Notification notification = new Notification(UUID.randomUUID().toString(), Instant.now(), topic(topicArn).arn(),
+                message, null, Map.of());
+        return envelope(topicArn + ":" + UUID.randomUUID(), notification);
+    }
+
     boolean hasTopic(String topicArn) {
         return topics.containsKey(topicArn);
     }
@@ -115,8 +138,10 @@ public final class LocalSns implements AutoCloseable {
             throw invalidParameter("Topic Name: only ASCII letters, digits, '_' and '-', at most 256");
         }
         String arn = "arn:aws:sns:" + region + ":" + accountId + ":" + name;
+        Map<String, String> attributes = params.map("Attributes.entry", "key", "value");
+        attributes.forEach(LocalSns::checkTopicAttribute);
         Topic topic = topics.computeIfAbsent(arn, Topic::new);
-        topic.attributes().putAll(params.map("Attributes.entry", "key", "value"));
+        topic.attributes().putAll(attributes);
         return xml -> xml.element("TopicArn", arn);
     }
 
@@ -147,7 +172,10 @@ public final class LocalSns implements AutoCloseable {
 
     private Consumer<AwsXml> setTopicAttributes(QueryParams params) {
         Topic topic = topic(params.require("TopicArn"));
-        topic.attributes().put(params.require("AttributeName"), params.get("AttributeValue", ""));
+        String name = params.require("AttributeName");
+        String value = params.get("AttributeValue", "");
+        checkTopicAttribute(name, value);
+        topic.attributes().put(name, value);
         return xml -> {};
     }
 
@@ -304,7 +332,7 @@ public final class LocalSns implements AutoCloseable {
             if (subscription.rawMessageDelivery()) {
                 request.messageBody(notification.message()).messageAttributes(sqsAttributes(notification.attributes()));
             } else {
-                request.messageBody(envelope(subscription, notification));
+                request.messageBody(envelope(subscription.arn(), notification));
             }
             sqs.sendMessage(request.build());
         } catch (QueueDoesNotExistException e) {
@@ -319,7 +347,8 @@ public final class LocalSns implements AutoCloseable {
         return queueUrls.computeIfAbsent(queueName, name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
     }
 
-    private String envelope(Subscription subscription, Notification notification) {
+    private String envelope(String subscriptionArn, Notification notification) {
+        String signatureVersion = topic(notification.topicArn()).attributes().getOrDefault(SIGNATURE_VERSION, "1");
         ObjectNode envelope = AwsJson.object()
                 .put("Type", "Notification")
                 .put("MessageId", notification.messageId())
@@ -329,11 +358,11 @@ public final class LocalSns implements AutoCloseable {
         }
         envelope.put("Message", notification.message())
                 .put("Timestamp", AwsJson.timestamp(notification.timestamp()))
-                .put("SignatureVersion", "1")
-                .put("Signature", "EXAMPLE")
-                .put("SigningCertURL", "https://sns." + region + ".amazonaws.com/SimpleNotificationService-local.pem")
+                .put("SignatureVersion", signatureVersion)
+                .put("Signature", signingKey.sign(canonical(notification), signatureVersion))
+                .put("SigningCertURL", certificateUrl(endpoint()).toString())
                 .put("UnsubscribeURL", endpoint() + "/?Action=Unsubscribe&SubscriptionArn="
-                        + URLEncoder.encode(subscription.arn(), StandardCharsets.UTF_8));
+                        + URLEncoder.encode(subscriptionArn, StandardCharsets.UTF_8));
         if (!notification.attributes().isEmpty()) {
             ObjectNode attributes = envelope.putObject("MessageAttributes");
             notification.attributes().forEach((name, attribute) -> attributes.putObject(name)
@@ -341,6 +370,18 @@ public final class LocalSns implements AutoCloseable {
                     .put("Value", attribute.value()));
         }
         return AwsJson.write(envelope);
+    }
+
+    /** What SNS signs for a Notification: each field as {@code <name>\n<value>\n}, Subject only when set. */
+    private static String canonical(Notification notification) {
+        StringBuilder canonical = new StringBuilder("Message\n").append(notification.message()).append('\n')
+                .append("MessageId\n").append(notification.messageId()).append('\n');
+        if (notification.subject() != null) {
+            canonical.append("Subject\n").append(notification.subject()).append('\n');
+        }
+        return canonical.append("Timestamp\n").append(AwsJson.timestamp(notification.timestamp())).append('\n')
+                .append("TopicArn\n").append(notification.topicArn()).append('\n')
+                .append("Type\nNotification\n").toString();
     }
 
     private static Map<String, MessageAttributeValue> sqsAttributes(Map<String, Attribute> attributes) {
@@ -377,6 +418,12 @@ public final class LocalSns implements AutoCloseable {
             return message.asText();
         } catch (JsonProcessingException e) {
             throw invalidParameter("Message Structure - JSON message body failed to parse");
+        }
+    }
+
+    private static void checkTopicAttribute(String name, String value) {
+        if (SIGNATURE_VERSION.equals(name) && !value.equals("1") && !value.equals("2")) {
+            throw invalidParameter("Attributes Reason: SignatureVersion: Invalid value [" + value + "]. Must be 1 or 2.");
         }
     }
 

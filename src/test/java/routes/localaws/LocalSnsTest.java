@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -75,6 +82,37 @@ class LocalSnsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unsubscribed.statusCode()).isEqualTo(200);
         assertThat(sns.listSubscriptionsByTopic(b -> b.topicArn(topicArn)).subscriptions()).isEmpty();
+    }
+
+    @Test
+    void envelopesAreSignedWithTheCertificateServedAtSigningCertUrlInTheTopicsSignatureVersion() throws Exception {
+        String topicArn = createTopic("signed");
+        Queue queue = LocalAwsTesting.createQueue(sqs, "signed");
+        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queue.arn()));
+
+        sns.publish(b -> b.topicArn(topicArn).subject("Greeting").message("hello"));
+        sns.setTopicAttributes(b -> b.topicArn(topicArn).attributeName("SignatureVersion").attributeValue("2"));
+        sns.publish(b -> b.topicArn(topicArn).message("again"));
+
+        Map<String, JsonNode> byMessage = new HashMap<>();
+        for (Message received : LocalAwsTesting.receive(sqs, queue, 2)) {
+            JsonNode envelope = AwsJson.read(received.body());
+            byMessage.put(envelope.get("Message").asText(), envelope);
+        }
+        JsonNode first = byMessage.get("hello");
+        JsonNode second = byMessage.get("again");
+        assertThat(first.get("SigningCertURL").asText()).isEqualTo(LocalSns.certificateUrl(localSns.endpoint()).toString());
+        X509Certificate certificate = certificateAt(first.get("SigningCertURL").asText());
+        assertThat(first.get("SignatureVersion").asText()).isEqualTo("1");
+        assertThat(verifies("SHA1withRSA", certificate, first, "Message\nhello\nMessageId\n" + first.get("MessageId").asText()
+                + "\nSubject\nGreeting\nTimestamp\n" + first.get("Timestamp").asText() + "\nTopicArn\n" + topicArn
+                + "\nType\nNotification\n")).isTrue();
+        assertThat(second.get("SignatureVersion").asText()).isEqualTo("2");
+        assertThat(verifies("SHA256withRSA", certificate, second, "Message\nagain\nMessageId\n" + second.get("MessageId").asText()
+                + "\nTimestamp\n" + second.get("Timestamp").asText() + "\nTopicArn\n" + topicArn
+                + "\nType\nNotification\n")).isTrue();
+        assertThatThrownBy(() -> sns.setTopicAttributes(b -> b.topicArn(topicArn).attributeName("SignatureVersion")
+                .attributeValue("3"))).isInstanceOf(InvalidParameterException.class);
     }
 
     @Test
@@ -195,6 +233,20 @@ class LocalSnsTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("<Code>InvalidAction</Code>", "<Type>Sender</Type>", "<RequestId>");
+    }
+
+    private static X509Certificate certificateAt(String url) throws Exception {
+        byte[] pem = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
+    }
+
+    private static boolean verifies(String algorithm, X509Certificate certificate, JsonNode envelope, String canonical)
+            throws Exception {
+        Signature signature = Signature.getInstance(algorithm);
+        signature.initVerify(certificate);
+        signature.update(canonical.getBytes(StandardCharsets.UTF_8));
+        return signature.verify(Base64.getDecoder().decode(envelope.get("Signature").asText()));
     }
 
     private String createTopic(String prefix) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import routes.model.Mailbox;
 
 /** Checks of request values shared by the API beans; each failure names the field and the constraint. */
 final class ApiInput {
@@ -20,9 +21,9 @@ final class ApiInput {
         return value != null && value.length() <= 254 && ADDRESS.matcher(value.trim()).matches();
     }
 
-    /** An address, or "Display Name &lt;address&gt;". */
+    /** An address, or "Display Name &lt;address&gt;", that the MIME layer can write as one sender. */
     static boolean isMailbox(String value) {
-        if (value == null) {
+        if (!Mailbox.parses(value)) {
             return false;
         }
         var named = NAMED_ADDRESS.matcher(value.trim());

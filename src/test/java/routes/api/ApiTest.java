@@ -120,6 +120,18 @@ class ApiTest {
     }
 
     @Test
+    void aSenderTheMimeLayerCannotWriteIsRefusedInsteadOfLeftSending() throws Exception {
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi", "bodyText", "x",
+                "from", "Doe, Jane <team@example.org>")), "from", "email");
+        assertInvalid(post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi", "bodyText", "x",
+                "replyTo", "help@example.org, sales@example.org")), "replyTo", "email");
+
+        ResponseEntity<String> quoted = post("/api/v1/emails", Map.of("to", List.of("a@example.org"), "subject", "Hi",
+                "bodyText", "x", "from", "\"Doe, Jane\" <team@example.org>"));
+        assertThat(quoted.getStatusCode().value()).as(quoted.getBody()).isEqualTo(202);
+    }
+
+    @Test
     void badQueriesAre400AndUnknownIdsAre404() throws Exception {
         assertInvalid(call(HttpMethod.GET, "/api/v1/emails", null, KEY), "recipient", "recipient or campaignId required");
         assertInvalid(call(HttpMethod.GET, "/api/v1/emails?campaignId=x&status=LOST", null, KEY), "status", null);

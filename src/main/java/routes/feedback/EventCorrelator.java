@@ -9,10 +9,10 @@ import org.springframework.stereotype.Component;
 import routes.store.Ledger;
 
 /**
- * Narrows an SES event to one event per recipient it names and finds each one's ledger row: by the
- * {@code messageId} tag the send flow sets (one recipient per mail), else, for a mail with several
- * recipients or without the tag, by the sesMessageId index matched on the recipient. A recipient event
- * without a row ({@code messageId} null) is uncorrelated: the flow only logs and counts it.
+ * Narrows an SES event to one event per recipient it names and finds each one's ledger row: the row the
+ * send flow's {@code messageId} tag names, else the rows on the sesMessageId index; a recipient matches
+ * a row only when it is that row's recipient (a transactional email's cc and bcc have none). A recipient
+ * event without a row ({@code messageId} null) is uncorrelated: the flow only logs and counts it.
  */
 @Component
 public class EventCorrelator {
@@ -26,14 +26,16 @@ public class EventCorrelator {
     public List<RecipientEvent> perRecipient(SesEvent event) {
         String taggedId = event.tag("messageId");
         String campaignId = event.tag("campaignId");
-        if (taggedId != null && event.recipients().size() <= 1) {
-            String recipient = event.recipients().isEmpty() ? "" : event.recipients().get(0);
-            // The tag only names a row; an event is ours when that row exists.
-            return List.of(ledger.find(taggedId)
-                    .map(row -> recipientEvent(event, row.messageId(), row.campaignId(), recipient))
-                    .orElseGet(() -> recipientEvent(event, null, campaignId, recipient)));
+        // The tag beats the index: the sesMessageId is written after SES answered, and its events can come first.
+        List<Ledger.Entry> candidates = taggedId != null ? ledger.find(taggedId).stream().toList()
+                : ledger.findBySesMessageId(event.sesMessageId());
+        if (event.recipients().isEmpty()) {
+            return List.of(candidates.size() == 1
+                    ? recipientEvent(event, candidates.get(0).messageId(), candidates.get(0).campaignId(), "")
+                    : recipientEvent(event, null, campaignId, ""));
         }
-        Map<String, Ledger.Entry> rows = ledger.findBySesMessageId(event.sesMessageId()).stream()
+        // A row is one recipient's: a transactional email's cc or bcc is named by its events, not by the row.
+        Map<String, Ledger.Entry> rows = candidates.stream()
                 .collect(Collectors.toMap(row -> lower(row.recipient()), row -> row, (a, b) -> a));
         return event.recipients().stream().map(recipient -> {
             Ledger.Entry row = rows.get(lower(recipient));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import routes.model.EmailRequest;
 import routes.model.MessageStatus;
 import routes.model.SendChunk;
 import routes.store.EventLog;
@@ -121,11 +123,17 @@ public class SuppressionPolicy {
         }
     }
 
+    /** The same mail again (sender, reply-to, template, variables), to the one address that bounced. */
     private SendChunk chunkOf(Ledger.Resend resend, RecipientEvent event) {
+        Map<String, Object> variables = new HashMap<>(variables(resend.variablesJson()));
+        if (variables.containsKey(EmailRequest.CONTENT_KEY_VARIABLE)) {
+            variables.put(EmailRequest.RETRY_TO_VARIABLE, event.recipient());
+        }
         SendChunk.Recipient recipient = new SendChunk.Recipient(resend.messageId(), resend.recipient(), resend.template(),
-                resend.from(), resend.subject(), resend.segment(), variables(resend.variablesJson()));
-        return new SendChunk(resend.campaignId(), SendChunk.NO_CHUNK, null, null, event.event().tag("ses:configuration-set"),
-                Map.of("retry", "soft-bounce"), List.of(MessageStatus.SOFT_BOUNCED), List.of(recipient));
+                resend.from(), resend.subject(), resend.segment(), variables);
+        return new SendChunk(resend.campaignId(), SendChunk.NO_CHUNK, resend.chunkFrom(), resend.replyTo(),
+                event.event().tag("ses:configuration-set"), Map.of("retry", "soft-bounce"),
+                List.of(MessageStatus.SOFT_BOUNCED), List.of(recipient));
     }
 
     private Map<String, Object> variables(String variablesJson) {

@@ -19,6 +19,12 @@ public record EmailRequest(List<String> to, List<String> cc, List<String> bcc, S
     public static final String CONTENT_KEY_VARIABLE = "transactionalContentKey";
 
     /**
+     * Recipient variable of a soft-bounce retry of a transactional email: the one address that bounced,
+     * the only destination of the retry (the others had their mail).
+     */
+    public static final String RETRY_TO_VARIABLE = "retryTo";
+
+    /**
      * @param filename    shown to the reader; any Unicode text without control characters, quotes, backslashes or
      *                    slashes (at most 255 characters), encoded per RFC 2231 in the part's headers
      * @param contentType an RFC 2045 {@code type/subtype} with optional {@code ; attribute=value} parameters;

@@ -52,7 +52,7 @@ public class MimeComposer {
         MimeMessage mail = new MimeMessage(session);
         mail.setFrom(new InternetAddress(rendered.from()));
         EmailRequest request = rendered.request();
-        List<String> destinations = request == null ? List.of(delivery.recipient().email()) : request.destinations();
+        List<String> destinations = request == null ? List.of(delivery.recipient().email()) : destinations(request, delivery);
         if (request == null) {
             mail.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(delivery.recipient().email()));
         } else {
@@ -94,6 +94,13 @@ public class MimeComposer {
         message.setHeader("CamelAwsSesConfigurationSet", delivery.chunk().configurationSet() != null
                 ? delivery.chunk().configurationSet() : defaultConfigurationSet);
         message.setHeader("CamelAwsSesTags", tags(delivery));
+    }
+
+    /** Every to, cc and bcc; for a soft-bounce retry only the address that bounced (headers stay as sent). */
+    private static List<String> destinations(EmailRequest request, Delivery delivery) {
+        Object retryTo = delivery.recipient().variables() == null ? null
+                : delivery.recipient().variables().get(EmailRequest.RETRY_TO_VARIABLE);
+        return retryTo == null ? request.destinations() : List.of(retryTo.toString());
     }
 
     /** multipart/alternative of the bodies present (a transactional email may give only one). */

@@ -42,7 +42,7 @@ public class RecipientClaim {
     public boolean claim(Delivery delivery, Exchange exchange) throws JsonProcessingException {
         List<MessageStatus> reclaimable = reclaimable(delivery.chunk());
         String variables = delivery.recipient().variables() == null ? null : json.writeValueAsString(delivery.recipient().variables());
-        Claimed claimed = ledger.claim(delivery.campaignId(), delivery.recipient(), variables, reclaimable);
+        Claimed claimed = ledger.claim(delivery.chunk(), delivery.recipient(), variables, reclaimable);
         if (claimed.claim() == Claim.AMBIGUOUS) {
             LOG.warn("Message {} was left SENDING by an earlier attempt; skipped (on-ambiguous=skip)", delivery.messageId());
         } else if (claimed.claim() == Claim.DONE) {

@@ -331,13 +331,19 @@ public class Ledger {
             return Optional.empty();
         }
         return Optional.of(new Resend(messageId, Items.string(item, "campaignId"), Items.string(item, "recipient"),
-                Items.string(item, "template"), Items.string(item, "from"), Items.string(item, "subject"),
-                Items.string(item, "segment"), Items.string(item, "variables")));
+                Items.string(item, "template"), Items.string(item, "from"), Items.string(item, "chunkFrom"),
+                Items.string(item, "replyTo"), Items.string(item, "subject"), Items.string(item, "segment"),
+                Items.string(item, "variables")));
     }
 
-    /** A row's send inputs, see {@link #resendOf}; {@code variablesJson} may be null. */
+    /**
+     * A row's send inputs, see {@link #resendOf}; {@code variablesJson} may be null.
+     *
+     * @param from      the recipient's own sender override, or null
+     * @param chunkFrom the campaign's (or transactional request's) sender, or null
+     */
     public record Resend(String messageId, String campaignId, String recipient, String template, String from,
-                         String subject, String segment, String variablesJson) {}
+                         String chunkFrom, String replyTo, String subject, String segment, String variablesJson) {}
 
     /**
      * Marks the row's one soft-bounce retry as taken; false when it was taken before, or the row is not
@@ -390,11 +396,12 @@ public class Ledger {
      * going straight to SENDING saves a write per email and is equivalent, since nothing else claims
      * QUEUED rows). {@code reclaimable} holds SENDING under {@code on-ambiguous=resend}, FAILED for a
      * campaign resend, SOFT_BOUNCED for a soft-bounce retry. The row keeps the send inputs (template,
-     * from, subject, variables as a JSON object string) so feedback can send it again; attributes
-     * another flow wrote on the row (metadata, ttl) are kept.
+     * the recipient's and the chunk's sender, reply-to, subject, variables as a JSON object string) so
+     * feedback can send the same mail again; attributes another flow wrote on the row (metadata) are kept.
      */
-    public Claimed claim(String campaignId, SendChunk.Recipient recipient, String variablesJson,
+    public Claimed claim(SendChunk chunk, SendChunk.Recipient recipient, String variablesJson,
                          Collection<MessageStatus> reclaimable) {
+        String campaignId = chunk.campaignId();
         Map<String, String> names = new HashMap<>(Map.of("#s", "status", "#r", "statusRank", "#ttl", "ttl"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":sending", Items.s(MessageStatus.SENDING.name()), ":rank", Items.n(MessageStatus.SENDING.rank()),
@@ -406,6 +413,8 @@ public class Ledger {
         setIfPresent(update, names, values, "segment", recipient.segment());
         setIfPresent(update, names, values, "template", recipient.template());
         setIfPresent(update, names, values, "from", recipient.from());
+        setIfPresent(update, names, values, "chunkFrom", chunk.from());
+        setIfPresent(update, names, values, "replyTo", chunk.replyTo());
         setIfPresent(update, names, values, "subject", recipient.subject());
         setIfPresent(update, names, values, "variables", variablesJson);
         update.append(" ADD attempts :one");

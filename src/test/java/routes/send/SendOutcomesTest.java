@@ -7,6 +7,7 @@ import static routes.send.SendFixture.greeted;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,13 +15,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
 import routes.MailroutesTest;
+import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
+import routes.feedback.SuppressionPolicy;
 import routes.localaws.LocalAws;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageIds;
 import routes.model.MessageStatus;
+import routes.model.SendChunk;
 import routes.model.SendChunk.Recipient;
 import routes.store.Campaigns;
 import routes.store.Ledger;
@@ -42,6 +47,8 @@ class SendOutcomesTest {
     @Autowired Ledger ledger;
     @Autowired Campaigns campaigns;
     @Autowired SendRate sendRate;
+    @Autowired SuppressionPolicy suppressionPolicy;
+    @Autowired TestRestTemplate http;
 
     SendFixture fixture;
 
@@ -54,6 +61,7 @@ class SendOutcomesTest {
     void resetLimits() {
         LocalAws.get().ses().reset();
         sendRate.reset();
+        suppressionPolicy.setRetryDelay(Duration.ofMinutes(15));
     }
 
     @Test
@@ -96,5 +104,52 @@ class SendOutcomesTest {
         sendRate.reset();
         await().atMost(SENDING).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
         assertThat(fixture.mailsOf(campaignId)).hasSize(5).allSatisfy((to, mails) -> assertThat(mails).hasSize(1));
+    }
+
+    @Test
+    void aSoftBounceRetryOfACampaignMailComesFromTheSameSenderWithTheSameReplyTo() throws Exception {
+        suppressionPolicy.setRetryDelay(Duration.ofSeconds(1));
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
+        String away = "mailboxfull+" + UUID.randomUUID().toString().substring(0, 8) + "@simulator.amazonses.com";
+        Recipient recipient = SendFixture.recipient(campaignId, away, "send-greeting", Map.of("name", "Olli"));
+        fixture.enqueue(aws.queues().send(), new SendChunk(campaignId, 0, "Spring Sale <sale@mailroutes.local>",
+                "help@mailroutes.local", null, Map.of(), List.of(recipient)));
+
+        await().atMost(SENDING).until(() -> fixture.mailsTo(away).size() == 2);
+        assertThat(fixture.mailsTo(away)).allSatisfy(mail -> {
+            assertThat(mail.getFrom()[0].toString()).isEqualTo("Spring Sale <sale@mailroutes.local>");
+            assertThat(mail.getReplyTo()[0].toString()).isEqualTo("help@mailroutes.local");
+        });
+    }
+
+    @Test
+    void aSoftBounceRetryOfATransactionalMailGoesOnlyToTheAddressThatBounced() throws Exception {
+        suppressionPolicy.setRetryDelay(Duration.ofSeconds(1));
+        TopicTap sesEvents = TopicTap.on(aws.topics().sesEvents(), sns, sqs);
+        String away = "mailboxfull+" + UUID.randomUUID().toString().substring(0, 8) + "@simulator.amazonses.com";
+        String cc = "accounts-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        String body = json.writeValueAsString(Map.of("to", List.of(away), "cc", List.of(cc), "subject", "Receipt",
+                "bodyText", "Total: 12", "from", "Shop <shop@mailroutes.local>", "replyTo", "help@mailroutes.local"));
+        String emailId = json.readTree(http.postForObject("/api/v1/emails", ApiRequests.withKey(body), String.class))
+                .path("emailId").asText();
+
+        await().atMost(SENDING).until(() -> fixture.mailsTo(away).size() == 2);
+        assertThat(fixture.mailsTo(away)).allSatisfy(mail -> {
+            assertThat(mail.getFrom()[0].toString()).isEqualTo("Shop <shop@mailroutes.local>");
+            assertThat(mail.getReplyTo()[0].toString()).isEqualTo("help@mailroutes.local");
+        });
+        List<List<String>> sends = new ArrayList<>();
+        await().atMost(SENDING).untilAsserted(() -> {
+            for (String published : sesEvents.receive()) {
+                JsonNode event = json.readTree(published);
+                if (event.path("eventType").asText().equals("Send")
+                        && event.path("mail").path("tags").path("messageId").path(0).asText().equals(emailId)) {
+                    List<String> destinations = new ArrayList<>();
+                    event.path("mail").path("destination").forEach(d -> destinations.add(d.asText()));
+                    sends.add(destinations);
+                }
+            }
+            assertThat(sends).containsExactlyInAnyOrder(List.of(away, cc), List.of(away));
+        });
     }
 }

@@ -19,6 +19,7 @@ import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
+import routes.model.SendChunk;
 import routes.model.SendChunk.Recipient;
 import routes.store.Campaigns;
 import routes.store.Ledger;
@@ -48,7 +49,7 @@ class SendRestartTest {
         List<Recipient> recipients = greeted(campaignId, 80);
         // A crash between claim and SES's answer left this row SENDING: on-ambiguous=skip never sends it again.
         Recipient ambiguous = recipients.get(42);
-        ledger.claim(campaignId, ambiguous, null, List.of());
+        ledger.claim(new SendChunk(campaignId, 0, null, null, null, null, List.of()), ambiguous, null, List.of());
         camel.getRouteController().stopRoute("send");
         try {
             fixture.enqueue(campaignId, recipients, 10);

@@ -28,7 +28,7 @@ class LedgerTest {
         SendChunk.Recipient queued = recipient(campaignId, "queued");
         SendChunk.Recipient fresh = recipient(campaignId, "fresh");
         for (SendChunk.Recipient claimed : List.of(sent, failed, sending, bounced)) {
-            assertThat(ledger.claim(campaignId, claimed, null, List.of()).claim()).isEqualTo(Ledger.Claim.CLAIMED);
+            assertThat(ledger.claim(chunkOf(campaignId), claimed, null, List.of()).claim()).isEqualTo(Ledger.Claim.CLAIMED);
         }
         ledger.advance(sent.messageId(), MessageStatus.SENT, Map.of());
         ledger.advance(failed.messageId(), MessageStatus.FAILED, Map.of());
@@ -42,9 +42,13 @@ class LedgerTest {
         assertThat(ledger.unclaimable(ids, List.of(MessageStatus.FAILED, MessageStatus.SENDING)))
                 .containsExactlyInAnyOrder(sent.messageId(), bounced.messageId());
         for (SendChunk.Recipient claimable : List.of(failed, sending, queued, fresh)) {
-            assertThat(ledger.claim(campaignId, claimable, null, List.of(MessageStatus.FAILED, MessageStatus.SENDING)).claim())
+            assertThat(ledger.claim(chunkOf(campaignId), claimable, null, List.of(MessageStatus.FAILED, MessageStatus.SENDING)).claim())
                     .isEqualTo(Ledger.Claim.CLAIMED);
         }
+    }
+
+    private static SendChunk chunkOf(String campaignId) {
+        return new SendChunk(campaignId, 0, null, null, null, null, List.of());
     }
 
     private static SendChunk.Recipient recipient(String campaignId, String name) {

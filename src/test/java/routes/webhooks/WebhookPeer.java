@@ -30,8 +30,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookPeer implements AutoCloseable {
 
-    private static final int FLOOD_LIMIT_BYTES = 64 << 20;
-
     public record Received(String path, String query, String method, Map<String, List<String>> headers, byte[] bytes,
                            int answered) {
         public String header(String name) {
@@ -121,15 +119,20 @@ public final class WebhookPeer implements AutoCloseable {
         return script(path, 200);
     }
 
-    /** The URL of {@code path}, answering {@code status} with a body as long as the client keeps reading (up to 64 MB). */
+    /**
+     * The URL of {@code path}, answering {@code status} with a body that never ends: 8 KB every 100 ms
+     * until the client hangs up (fast enough that no read waits long, slow enough not to fill a disk).
+     */
     public String flood(String path, int status) {
         answers.put(path, (exchange, answered) -> {
             exchange.sendResponseHeaders(answered, 0);
             OutputStream out = exchange.getResponseBody();
             byte[] chunk = new byte[8192];
             Arrays.fill(chunk, (byte) 'x');
-            for (int sent = 0; sent < FLOOD_LIMIT_BYTES; sent += chunk.length) {
+            while (true) {
                 out.write(chunk);
+                out.flush();
+                pause();
             }
         });
         return script(path, status);
@@ -151,7 +154,7 @@ public final class WebhookPeer implements AutoCloseable {
         exchange.sendResponseHeaders(status, -1);
     }
 
-    /** The pace of a dripping answer (what is simulated here is a slow server, not a wait for a result). */
+    /** The pace of a dripping or flooding answer (it simulates a slow server; it waits for no result). */
     private static void pause() throws IOException {
         try {
             TimeUnit.MILLISECONDS.sleep(100);

@@ -9,11 +9,20 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The whole application on the embedded AWS. Every integration test uses exactly this set-up so
- * that one Spring context (and one set of consumers) serves the whole suite.
+ * that one Spring context (and one set of consumers) serves the whole suite. The properties are the
+ * suite's alone (the local run keeps production's): webhook retries, breaker and response deadline
+ * short enough that a failing subscriber settles within seconds.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @CamelSpringBootTest
-@SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "mailroutes.webhooks.retry.initial-delay-ms=50",
+        "mailroutes.webhooks.retry.durable-delay-seconds=1",
+        "mailroutes.webhooks.retry.give-up-after-seconds=3",
+        "mailroutes.webhooks.circuit.minimum-number-of-calls=4",
+        "mailroutes.webhooks.circuit.sliding-window-size=4",
+        "mailroutes.webhooks.circuit.wait-duration-in-open-state=30",
+        "mailroutes.webhooks.response.deadline=2s"})
 public @interface MailroutesTest {
 }

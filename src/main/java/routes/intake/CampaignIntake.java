@@ -148,7 +148,8 @@ public class CampaignIntake {
         boolean created = campaigns.register(new Campaigns.Registration(report.getCampaignId(),
                 report.getOutcome() == IntakeReport.Outcome.SCHEDULED ? CampaignStatus.SCHEDULED : CampaignStatus.ACCEPTED,
                 report.getSendAt(), report.definition().name(), report.getFormat().name(), folder + name(file.key()),
-                recipientsKey, file.etag(), write(report.definition()), report.getCounts().valid()));
+                recipientsKey, file.etag(), write(report.definition()), report.getCounts().valid(),
+                report.definition().callbackUrl()));
         if (!created) {
             return duplicate(report);
         }

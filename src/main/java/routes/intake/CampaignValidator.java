@@ -48,6 +48,9 @@ public class CampaignValidator {
         if (campaign.from() != null && !AddressValidator.check(SenderAddress.address(campaign.from())).valid()) {
             problems.add(new Problem(0, "from", "not a valid sender address"));
         }
+        if (campaign.callbackUrl() != null && !campaign.callbackUrl().isBlank()) {
+            CallbackUrl.problem(campaign.callbackUrl()).ifPresent(reason -> problems.add(new Problem(0, "callbackUrl", reason)));
+        }
         return problems;
     }
 

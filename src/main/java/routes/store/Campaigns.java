@@ -163,11 +163,12 @@ public class Campaigns {
     /**
      * A campaign as intake registers it.
      *
-     * @param definition the campaign fields as JSON (the intake's own shape), read back by the launch
+     * @param definition  the campaign fields as JSON (the intake's own shape), read back by the launch
+     * @param callbackUrl where the campaign's events are also delivered (webhooks read it from the row); may be null
      */
     public record Registration(String campaignId, CampaignStatus status, Instant sendAt, String name,
                                String format, String sourceKey, String recipientsKey, String sourceETag,
-                               String definition, long recipientCount) {}
+                               String definition, long recipientCount, String callbackUrl) {}
 
     /**
      * What the launch needs of a campaign row.
@@ -205,6 +206,9 @@ public class Campaigns {
         }
         if (campaign.sourceETag() != null) {
             item.put("sourceETag", Items.s(campaign.sourceETag()));
+        }
+        if (campaign.callbackUrl() != null && !campaign.callbackUrl().isBlank()) {
+            item.put("callbackUrl", Items.s(campaign.callbackUrl()));
         }
         try {
             dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(campaignId)"));

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,16 +14,21 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Webhook delivery ({@code mailroutes.webhooks.*}). Subscribers come from configuration; a campaign's
- * {@code callbackUrl} is a further, implicit subscriber signed with {@code callbackSecrets}.
+ * {@code callbackUrl} is a further, implicit subscriber signed with {@code callbackSecrets}, which are
+ * therefore required: without them a callback would go out with an empty signature.
  *
  * @param allowPrivateTargets false in production: loopback, link-local and private-range targets are refused
+ * @param allowHttp           false in production: only https targets; the local run and the tests call
+ *                            plain-http receivers on loopback
  */
 @Validated
 @ConfigurationProperties("mailroutes.webhooks")
 public record WebhookProperties(
         @Valid @NotNull @DefaultValue List<Subscriber> subscribers,
-        @NotNull @DefaultValue List<String> callbackSecrets,
+        @NotEmpty List<@NotNull @Pattern(regexp = WebhookSigner.SECRET, message = WebhookSigner.SECRET_RULE) String> callbackSecrets,
         @DefaultValue("false") boolean allowPrivateTargets,
+        @DefaultValue("false") boolean allowHttp,
+        @Valid @NotNull @DefaultValue Response response,
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Circuit circuit) {
 
@@ -34,10 +40,19 @@ public record WebhookProperties(
     public record Subscriber(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9-]+", message = "letters, digits and '-' only") String id,
             @NotBlank String url,
-            @NotEmpty List<String> secrets,
+            @NotEmpty List<@NotNull @Pattern(regexp = WebhookSigner.SECRET, message = WebhookSigner.SECRET_RULE) String> secrets,
             @NotNull @DefaultValue List<String> eventTypes,
             @NotNull @DefaultValue List<String> campaigns,
             @DefaultValue("true") boolean enabled) {}
+
+    /**
+     * What a subscriber's answer may cost us: the whole exchange ends by {@code deadline} (a response
+     * that drips slower is cut and counts as a transient failure), and at most {@code maxBytes} of a
+     * body are read (nobody uses them; an error body only explains the status).
+     */
+    public record Response(
+            @NotNull @DefaultValue("15s") Duration deadline,
+            @Min(0) @DefaultValue("8192") int maxBytes) {}
 
     /**
      * In-process redelivery (initial delay doubling {@code inProcessAttempts} times), then durable

@@ -17,6 +17,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class WebhookSigner {
 
+    /**
+     * A signing secret: {@code whsec_} and the base64 of at least 24 bytes, or any other non-empty text
+     * (used as its UTF-8 bytes). Checked when the properties bind, so a truncated secret stops start-up.
+     */
+    public static final String SECRET =
+            "(?!whsec_).+|whsec_(?:[A-Za-z0-9+/]{4}){8,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?";
+    public static final String SECRET_RULE = "a whsec_ secret must be base64 of at least 24 bytes";
+
     public String sign(String id, long timestamp, String body, List<String> secrets) {
         String signed = id + "." + timestamp + "." + body;
         return secrets.stream().map(secret -> "v1," + hmac(key(secret), signed)).collect(Collectors.joining(" "));

@@ -36,6 +36,9 @@ public class WebhookSubscribers {
         if (subscriber.secrets() == null || subscriber.secrets().isEmpty()) {
             throw new IllegalArgumentException("subscriber " + subscriber.id() + " needs at least one secret");
         }
+        if (!subscriber.secrets().stream().allMatch(secret -> secret != null && secret.matches(WebhookSigner.SECRET))) {
+            throw new IllegalArgumentException("subscriber " + subscriber.id() + ": " + WebhookSigner.SECRET_RULE);
+        }
         subscribers.put(subscriber.id(), subscriber);
     }
 

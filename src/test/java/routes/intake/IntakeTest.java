@@ -97,6 +97,20 @@ class IntakeTest {
         assertThat(bucket.exists("accepted/" + id + "/" + name + ".report.json")).isTrue();
     }
 
+    @Test
+    void aCallbackUrlThatWouldSetAnHttpOptionRejectsTheFileNamingTheField() {
+        String name = CampaignBucket.unique("hooked.json");
+        String id = "hooked-" + name.substring(0, 8);
+        bucket.drop(name, CampaignBucket.fixtureText("campaign-valid.json").replace("CAMPAIGN_ID", id).replace(
+                "\"template\": \"welcome\",", "\"template\": \"welcome\", \"callbackUrl\": \"https://hooks.example.org/in?proxyHost=10.0.0.1&proxyPort=80\","));
+
+        JsonNode report = bucket.awaitReport(name);
+
+        assertThat(report.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(reasons(report)).contains("0|callbackUrl|query parameter 'proxyHost' is an option name of the HTTP client; rename it");
+        assertThat(campaigns.exists(id)).isFalse();
+    }
+
     static List<String> reasons(JsonNode report) {
         List<String> reasons = new ArrayList<>();
         report.path("problems").forEach(p -> reasons.add(p.path("line").asLong() + "|" + p.path("field").asText()

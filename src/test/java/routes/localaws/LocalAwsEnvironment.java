@@ -17,6 +17,9 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class LocalAwsEnvironment implements EnvironmentPostProcessor {
 
+    /** Signs campaign callbacks in the local run and the tests (24 bytes, as a whsec_ secret needs). */
+    public static final String LOCAL_CALLBACK_SECRET = "whsec_bG9jYWwtY2FsbGJhY2stc2VjcmV0LTI0Ynl0ZXM=";
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         if (!environment.getProperty("mailroutes.local-aws.enabled", Boolean.class, true)) {
@@ -49,14 +52,11 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("logging.level.com.amazonaws.services.dynamodbv2", "WARN");
         properties.put("logging.level.org.elasticmq", "WARN");
         properties.put("logging.level.org.gaul.s3proxy", "WARN");
-        // Test peers (webhook subscribers) listen on loopback; fast retries keep the suite quick.
+        // Local receivers and the tests' peers are plain http on loopback. Timings stay production's
+        // here (this also runs the local run); the suite shortens them in MailroutesTest.
         properties.put("mailroutes.webhooks.allow-private-targets", "true");
-        properties.put("mailroutes.webhooks.retry.initial-delay-ms", "50");
-        properties.put("mailroutes.webhooks.retry.durable-delay-seconds", "1");
-        properties.put("mailroutes.webhooks.retry.give-up-after-seconds", "3");
-        properties.put("mailroutes.webhooks.circuit.minimum-number-of-calls", "4");
-        properties.put("mailroutes.webhooks.circuit.sliding-window-size", "4");
-        properties.put("mailroutes.webhooks.circuit.wait-duration-in-open-state", "30");
+        properties.put("mailroutes.webhooks.allow-http", "true");
+        properties.put("mailroutes.webhooks.callback-secrets", LOCAL_CALLBACK_SECRET);
         // The API key local-dev-key (as in application-local.yaml) and an unsubscribe secret.
         properties.put("mailroutes.api.key-hashes[0]", "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c");
         properties.put("mailroutes.unsubscribe.secret", "test-unsubscribe-secret");

@@ -15,7 +15,7 @@ class WebhookSubscribersTest {
             new Subscriber("spring", "https://spring.example", List.of("s2"), List.of(), List.of("spring-sale"), true),
             new Subscriber("bounces", "https://b.example", List.of("s3"), List.of("message.bounced"), List.of(), true),
             new Subscriber("off", "https://off.example", List.of("s4"), List.of(), List.of(), false)),
-            List.of(), false, null, null));
+            List.of("callback-secret"), false, false, null, null, null));
 
     @Test
     void aTransactionalEventWithoutCampaignReachesOnlySubscribersWithoutACampaignFilter() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
@@ -24,11 +29,12 @@ import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
 import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
-import routes.aws.Tables;
+import routes.intake.CampaignBucket;
+import routes.localaws.LocalAwsEnvironment;
+import routes.store.Campaigns;
 import routes.model.StatusEvent;
 import routes.webhooks.WebhookProperties.Subscriber;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -37,11 +43,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class WebhooksTest {
 
     static final WebhookPeer PEER = new WebhookPeer();
+    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("subscriber-secret-of-24-bytes".getBytes(StandardCharsets.UTF_8));
 
     @Autowired WebhookSubscribers subscribers;
     @Autowired TestRestTemplate http;
     @Autowired SqsClient sqs;
-    @Autowired DynamoDbClient dynamo;
+    @Autowired S3Client s3;
+    @Autowired Campaigns campaigns;
     @Autowired AwsProperties aws;
     @Autowired ObjectMapper json;
 
@@ -53,7 +61,7 @@ class WebhooksTest {
     @Test
     void everyActiveSecretSignsAndTheSignatureVerifiesIndependently() throws Exception {
         String campaign = unique("signed");
-        String oldSecret = "whsec_" + Base64.getEncoder().encodeToString("old-secret-bytes".getBytes(StandardCharsets.UTF_8));
+        String oldSecret = "whsec_" + Base64.getEncoder().encodeToString("old-secret-bytes-at-least-24".getBytes(StandardCharsets.UTF_8));
         String newSecret = "plain-new-secret";
         subscribe(campaign, PEER.script("/" + campaign, 200), List.of(oldSecret, newSecret));
 
@@ -126,19 +134,139 @@ class WebhooksTest {
     }
 
     @Test
+    void aDroppedCampaignsCallbackUrlReceivesItsEventsSignedWithTheCallbackSecret() throws Exception {
+        String campaign = unique("callback");
+        String path = "/" + campaign;
+
+        dropCampaign(campaign, PEER.script(path, 200));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !PEER.received(path).isEmpty());
+        WebhookPeer.Received delivery = PEER.received(path).get(0);
+        assertThat(delivery.signedWith(LocalAwsEnvironment.LOCAL_CALLBACK_SECRET)).isTrue();
+        assertThat(json.readTree(delivery.body()).path("campaignId").asText()).isEqualTo(campaign);
+        assertThat(json.readTree(delivery.body()).path("type").asText()).startsWith("message.");
+    }
+
+    @Test
     void aCampaignSummaryReachesTheCampaignsCallbackUrl() throws Exception {
         String campaign = unique("summary");
-        String url = PEER.script("/" + campaign, 200);
-        dynamo.putItem(b -> b.tableName(aws.table(Tables.CAMPAIGNS)).item(Map.of(
-                "campaignId", AttributeValue.fromS(campaign), "status", AttributeValue.fromS("COMPLETED"),
-                "callbackUrl", AttributeValue.fromS(url))));
+        String path = "/" + campaign;
+        dropCampaign(campaign, PEER.script(path, 200));
+        await().atMost(Duration.ofSeconds(30)).until(() -> campaigns.status(campaign).isPresent());
         StatusEvent summary = new StatusEvent(UUID.randomUUID().toString(), "campaign.completed", Instant.now().toString(),
                 null, campaign, null, "COMPLETED", Map.of("delivered", 950, "bounced", 30), Map.of());
 
         publish(summary);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> PEER.received("/" + campaign).size() == 1);
-        assertThat(json.readTree(PEER.received("/" + campaign).get(0).body()).at("/detail/delivered").asInt()).isEqualTo(950);
+        await().atMost(Duration.ofSeconds(60)).until(() -> PEER.received(path).stream()
+                .anyMatch(r -> r.body().contains("campaign.completed")));
+        WebhookPeer.Received delivery = PEER.received(path).stream().filter(r -> r.body().contains("campaign.completed"))
+                .findFirst().orElseThrow();
+        assertThat(json.readTree(delivery.body()).at("/detail/delivered").asInt()).isEqualTo(950);
+        assertThat(delivery.signedWith(LocalAwsEnvironment.LOCAL_CALLBACK_SECRET)).isTrue();
+    }
+
+    @Test
+    void aNonAsciiPayloadIsSentAsUtf8AndVerifiesByTheStandardWebhooksRule() throws Exception {
+        String campaign = unique("utf8");
+        String path = "/" + campaign;
+        subscribe(campaign, PEER.script(path, 200), List.of(SECRET));
+        StatusEvent event = event(campaign, "message.delivered");
+        String payload = publish(new StatusEvent(event.id(), event.type(), event.occurredAt(), event.messageId(), campaign,
+                "zoë@bücher.example", event.status(), Map.of("subject", "Grüße – ✓ 日本"), Map.of("name", "Zoë")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> PEER.received(path).size() == 1);
+        WebhookPeer.Received delivery = PEER.received(path).get(0);
+        assertThat(delivery.bytes()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
+        assertThat(delivery.header("content-type")).isEqualToIgnoringCase("application/json; charset=utf-8");
+        assertThat(delivery.signedWith(SECRET)).isTrue();
+    }
+
+    /**
+     * Each query names an option of Camel's http component. It must reach the subscriber as a plain
+     * query parameter and change nothing: still a POST to the subscriber itself (no proxy, no other Host,
+     * no credentials), non-2xx still a failure that is retried, a redirect not followed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("httpOptions")
+    void aTargetUrlCannotSetAnOptionOfTheHttpClient(String query, List<Integer> answers) throws Exception {
+        String path = "/" + unique("option");
+        String url = PEER.script(path, answers.toArray(Integer[]::new)) + "?" + query;
+        String host = URI.create(url).getAuthority();
+        subscribe(path.substring(1), url, List.of(SECRET));
+
+        String payload = publish(event(path.substring(1), "message.delivered"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> PEER.received(path).size() == answers.size());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> PEER.received(path).size() == answers.size());
+        assertThat(PEER.received(path)).extracting(WebhookPeer.Received::answered).isEqualTo(answers);
+        assertThat(PEER.received(path)).allSatisfy(request -> {
+            assertThat(request.method()).isEqualTo("POST");
+            assertThat(request.query()).isEqualTo(query);
+            assertThat(request.header("host")).isEqualTo(host);
+            assertThat(request.header("authorization")).isNull();
+            assertThat(request.body()).isEqualTo(payload);
+            assertThat(request.signedWith(SECRET)).isTrue();
+        });
+        assertThat(PEER.received(path + "-moved")).isEmpty();
+    }
+
+    static Stream<Arguments> httpOptions() {
+        return Stream.of(
+                Arguments.of("httpMethod=GET", List.of(200)),
+                Arguments.of("okStatusCodeRange=200-599", List.of(500, 200)),
+                Arguments.of("throwExceptionOnFailure=false", List.of(500, 200)),
+                Arguments.of("followRedirects=true", List.of(302, 200)),
+                Arguments.of("customHostHeader=evil.example", List.of(200)),
+                Arguments.of("proxyHost=127.0.0.1&proxyPort=9", List.of(200)),
+                Arguments.of("authUsername=u&authPassword=p&authMethod=Basic&authenticationPreemptive=true", List.of(200)),
+                Arguments.of("bridgeEndpoint=true&httpUri=http://127.0.0.1:9/elsewhere", List.of(200)),
+                Arguments.of("httpClient.redirectsEnabled=true&followRedirects=true", List.of(302, 200)));
+    }
+
+    @Test
+    void aTargetResolvingToTheWildcardAddressIsRefusedWhereTheConnectionResolvesIt() throws Exception {
+        String campaign = unique("wildcard");
+        String path = "/" + campaign;
+        String subscriberId = subscribe(campaign, PEER.script(path, 200).replace("127.0.0.1", "0.0.0.0"), List.of(SECRET));
+
+        publish(event(campaign, "message.delivered"));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deadLetters(subscriberId))
+                .singleElement().satisfies(m -> assertThat(m.messageAttributes().get("lastError").stringValue())
+                        .contains("ForbiddenWebhookTarget").contains("0.0.0.0")));
+        assertThat(PEER.received(path)).isEmpty();
+    }
+
+    @Test
+    void aResponseThatDripsSlowerThanTheDeadlineIsCut() throws Exception {
+        String campaign = unique("drip");
+        String subscriberId = subscribe(campaign, PEER.drip("/" + campaign), List.of(SECRET));
+
+        publish(event(campaign, "message.delivered"));
+
+        // Each attempt is cut at the 2 s test deadline and counts as a failure, until the breaker opens
+        // (4 calls in tests); uncut, the first attempt would hold its thread for as long as the peer drips.
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(deadLetters(subscriberId)).hasSize(1));
+        assertThat(PEER.received("/" + campaign)).hasSize(4);
+    }
+
+    @Test
+    void anEndlessErrorBodyIsReadOnlyUpToTheCap() throws Exception {
+        String campaign = unique("flood");
+        String path = "/" + campaign;
+        String subscriberId = subscribe(campaign, PEER.flood(path, 410), List.of(SECRET));
+
+        publish(event(campaign, "message.bounced"));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deadLetters(subscriberId))
+                .singleElement().satisfies(m -> assertThat(m.messageAttributes().get("lastStatus").stringValue()).isEqualTo("410")));
+        assertThat(PEER.received(path)).hasSize(1);
+    }
+
+    private void dropCampaign(String campaign, String callbackUrl) {
+        new CampaignBucket(s3, aws).drop(campaign + ".json", CampaignBucket.fixtureText("fixtures/webhooks/campaign-callback.json")
+                .replace("CAMPAIGN_ID", campaign).replace("CALLBACK_URL", callbackUrl));
     }
 
     private int replayThroughTheApi(String subscriberId) throws Exception {

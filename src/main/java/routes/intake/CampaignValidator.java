@@ -18,9 +18,11 @@ import org.springframework.stereotype.Component;
 public class CampaignValidator {
 
     private final TemplateCatalog templates;
+    private final MessageRoom room;
 
-    public CampaignValidator(TemplateCatalog templates) {
+    public CampaignValidator(TemplateCatalog templates, MessageRoom room) {
         this.templates = templates;
+        this.room = room;
     }
 
     /**
@@ -72,6 +74,7 @@ public class CampaignValidator {
 
         private final CampaignDefinition campaign;
         private final String campaignTemplate;
+        private final MessageRoom.Campaign messageRoom;
         private final SeenAddresses seen = new SeenAddresses();
         private final Map<String, Optional<TemplateCatalog.Template>> known = new HashMap<>();
         private long duplicates;
@@ -79,6 +82,7 @@ public class CampaignValidator {
         private Rows(CampaignDefinition campaign, int week) {
             this.campaign = campaign;
             this.campaignTemplate = campaign.templateByWeekOfMonth().getOrDefault(week, campaign.template());
+            this.messageRoom = room.of(campaign);
         }
 
         public long duplicates() {
@@ -115,13 +119,19 @@ public class CampaignValidator {
             if (!complete) {
                 return Optional.empty();
             }
+            Recipient recipient = new Recipient(row.line(), segment.listName(), address.address(), template,
+                    first(row.from(), segment.from()), first(segment.subject(), campaign.subject()), row.tags(), row.variables());
+            Optional<Problem> tooLarge = messageRoom.check(recipient);
+            if (tooLarge.isPresent()) {
+                problems.accept(tooLarge.get());
+                return Optional.empty();
+            }
             if (!seen.add(address.address())) {
                 duplicates++;
                 problems.accept(new Problem(row.line(), "email", "duplicate of an earlier row; the first one is kept"));
                 return Optional.empty();
             }
-            return Optional.of(new Recipient(row.line(), segment.listName(), address.address(), template,
-                    first(row.from(), segment.from()), first(segment.subject(), campaign.subject()), row.tags(), row.variables()));
+            return Optional.of(recipient);
         }
     }
 

@@ -2,6 +2,7 @@ package routes.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One message on the send queue (its JSON ends with the recipients array, which launch's streaming
@@ -38,5 +39,12 @@ public record SendChunk(String campaignId, int chunk, String from, String replyT
      * @param subject subject override, or null for the template's subject
      */
     public record Recipient(String messageId, String email, String template, String from, String subject,
-                            String segment, Map<String, Object> variables) {}
+                            String segment, Map<String, Object> variables) {
+
+        /**
+         * Variables the send flow sets itself (the stored request of a transactional email, the model's
+         * message id); a campaign file that supplied one could point the send flow at another request.
+         */
+        public static final Set<String> RESERVED_VARIABLES = Set.of(EmailRequest.CONTENT_KEY_VARIABLE, "messageId");
+    }
 }

@@ -105,11 +105,13 @@ class IntakeBenchmark {
     /**
      * Issue 11 §4: a file built to exhaust the heap is rejected with a report, and the heap stays below
      * its limit. Each file is generated on disk and streamed to S3, never held here. Size of the hostile
-     * line or field: -Dbench.hostile.mb (default 800; the JSON file holds fifty strings of mb / 50).
+     * line or field: -Dbench.hostile.mb (default 800); of each of the JSON recipient's fifty strings:
+     * -Dbench.hostile.json.mb (default 15).
      */
     @Test
     void hostileFiles() throws Exception {
         int mb = Integer.getInteger("bench.hostile.mb", 800);
+        int stringMb = Integer.getInteger("bench.hostile.json.mb", 15);
         System.out.printf("%nIntakeBenchmark hostile files, max heap %d MB%n", Runtime.getRuntime().maxMemory() >> 20);
         hostile("jsonl", "one JSONL line of " + mb + " MB between two valid lines", out -> {
             out.write(jsonlLine("ann@example.org", "Ann"));
@@ -118,17 +120,17 @@ class IntakeBenchmark {
             out.write(JSONL_TAIL);
             out.write(jsonlLine("bob@example.org", "Bob"));
         });
-        hostile("csv", "a CSV quoted field of " + mb + " MB (many lines) in row 2", out -> {
+        hostile("csv", "a CSV quoted field of " + mb + " MB (many lines) on line 3", out -> {
             out.write("email,firstName,city\nann@example.org,Ann,Oslo\nbob@example.org,Bob,\"");
             repeat(out, '\n', mb);
             out.write("\"\n");
         });
-        hostile("json", "a JSON recipient with fifty strings of " + mb / 50 + " MB", out -> {
+        hostile("json", "a JSON recipient with fifty strings of " + stringMb + " MB", out -> {
             out.write("{\"name\":\"hostile\",\"template\":\"welcome\",\"segments\":[{\"recipients\":[\n"
                     + "{\"email\":\"huge@example.org\",\"firstName\":\"H\"");
             for (int i = 0; i < 50; i++) {
                 out.write(",\"v" + i + "\":\"");
-                repeat(out, 'x', mb / 50);
+                repeat(out, 'x', stringMb);
                 out.write('"');
             }
             out.write("}\n]}]}\n");
@@ -164,7 +166,7 @@ class IntakeBenchmark {
             long peak = heap.stop();
             s3.deleteObject(b -> b.bucket(aws.bucket()).key("rejected/" + base + "." + format));
 
-            JsonNode problem = report.path("problems").get(0);
+            JsonNode problem = report.path("problems").path(0);
             System.out.printf("%s: %s, %,d bytes%n  upload %.1f s, intake until report %.1f s, peak heap %d MB of %d MB%n"
                             + "  outcome %s: line %d, field '%s': %s%n", format, what, bytes, uploadSeconds, intakeSeconds,
                     peak >> 20, Runtime.getRuntime().maxMemory() >> 20, report.path("outcome").asText(),

@@ -17,6 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class CampaignValidator {
 
+    /** Template names remembered per pass: rows name their own (JSONL), and a file may name millions. */
+    private static final int KNOWN_TEMPLATES = 1000;
     private final TemplateCatalog templates;
     private final MessageRoom room;
 
@@ -102,7 +104,8 @@ public class CampaignValidator {
                 problems.accept(new Problem(row.line(), "template", "missing: neither row, segment nor campaign names one"));
                 return Optional.empty();
             }
-            Optional<TemplateCatalog.Template> found = known.computeIfAbsent(template, templates::find);
+            Optional<TemplateCatalog.Template> found = known.size() < KNOWN_TEMPLATES || known.containsKey(template)
+                    ? known.computeIfAbsent(template, templates::find) : templates.find(template);
             if (found.isEmpty()) {
                 problems.accept(new Problem(row.line(), "template", "unknown template '" + template + "'"));
                 return Optional.empty();

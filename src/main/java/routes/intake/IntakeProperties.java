@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRowLength        characters of one JSONL line, CSV record or JSON recipient object; read no further
  * @param maxValueLength      characters of one value or field name (JSON, JSONL template data, CSV field)
  * @param maxVariables        template variables of one recipient (CSV: columns besides {@code email})
+ * @param maxRows             rows of one file; the duplicate check keeps 16 MB per million, so a 1 GB file
+ *                            of short addresses (90 million rows) would not fit the heap
  */
 @Validated
 @ConfigurationProperties("mailroutes.intake")
@@ -34,5 +36,6 @@ public record IntakeProperties(
         @Min(100) @DefaultValue("1000") long pollDelayMillis,
         @Min(1024) @DefaultValue("1048576") int maxRowLength,
         @Min(64) @DefaultValue("65536") int maxValueLength,
-        @Min(1) @DefaultValue("200") int maxVariables) {
+        @Min(1) @DefaultValue("200") int maxVariables,
+        @Min(1) @DefaultValue("5000000") long maxRows) {
 }

@@ -29,6 +29,8 @@ class HostileFileTest {
     S3Client s3;
     @Autowired
     AwsProperties aws;
+    @Autowired
+    CampaignIntake intake;
 
     CampaignBucket bucket;
 
@@ -170,6 +172,39 @@ class HostileFileTest {
 
         assertThat(report.path("outcome").asText()).isEqualTo("REJECTED");
         assertProblem(report, 1, "transactionalContentKey", "reserved: the send flow sets this variable itself");
+    }
+
+    @Test
+    void aFileWithMoreRowsThanTheLimitIsRejectedAtTheFirstRowOver() {
+        long limit = intake.maxRows();
+        intake.setMaxRows(5);
+        try {
+            JsonNode report = dropAndReport("rows.jsonl", String.join("\n", jsonlLines(10)));
+
+            assertThat(report.path("outcome").asText()).isEqualTo("REJECTED");
+            assertProblem(report, 6, "", "more than 5 rows (mailroutes.intake.max-rows)");
+        } finally {
+            intake.setMaxRows(limit);
+        }
+    }
+
+    @Test
+    void aProblemQuotesAtMostFiveHundredCharactersOfTheFile() {
+        List<String> lines = jsonlLines(10);
+        lines.add(jsonl("sly@example.org", "{\\\"firstName\\\":\\\"S\\\"}").replace("welcome", "w".repeat(60_000)));
+
+        JsonNode report = dropAndReport("quote.jsonl", String.join("\n", lines));
+
+        assertProblem(report, 11, "template", "… (60019 characters)");
+        assertThat(report.path("problems")).allSatisfy(p -> assertThat(p.path("reason").asText()).hasSizeLessThan(600));
+    }
+
+    @Test
+    void aFileOfBlanksLongerThanTheContentSniffIsRejected() {
+        JsonNode report = dropAndReport("blank.json", " ".repeat(70_000) + campaign(jsonRecipients(1)));
+
+        assertThat(report.path("outcome").asText()).isEqualTo("REJECTED");
+        assertProblem(report, 0, "", "more than 65536 blank characters before the content");
     }
 
     private JsonNode dropAndReport(String name, String content) {

@@ -53,6 +53,18 @@ class HostileFileTest {
     }
 
     @Test
+    void aJsonlTemplateDataValueOverTheValueLimitIsAnInvalidRow() {
+        List<String> lines = jsonlLines(10);
+        lines.add(0, jsonl("long@example.org", "{\\\"firstName\\\":\\\"" + OVER_VALUE + "\\\"}"));
+
+        JsonNode report = dropAndReport("long-value.jsonl", String.join("\n", lines));
+
+        assertThat(report.path("counts").path("valid").asLong()).isEqualTo(10);
+        assertProblem(report, 1, "Content.Template.TemplateData.firstName",
+                "a value or field name longer than 65536 characters (mailroutes.intake.max-value-length)");
+    }
+
+    @Test
     void aCsvRecordOverTheRowLimitRejectsTheFileAtItsLine() {
         String csv = "email,firstName,city\nann@example.org,Ann,Oslo\nbob@example.org,Bob,\"Bergen\n"
                 + OVER_ROW + "\"\ncid@example.org,Cid,Oslo\n";
@@ -210,23 +222,22 @@ class HostileFileTest {
     private JsonNode dropAndReport(String name, String content) {
         String unique = CampaignBucket.unique(name);
         bucket.drop(unique, content);
-        JsonNode report = bucket.awaitReport(unique);
-        String folder = report.path("outcome").asText().equals("REJECTED") ? "rejected/"
-                : "accepted/" + report.path("campaignId").asText() + "/";
-        assertThat(bucket.exists(folder + unique)).isTrue();
-        assertThat(bucket.exists("inbox/" + unique)).isFalse();
-        return report;
+        return filed(bucket.awaitReport(unique), unique);
     }
 
     private JsonNode dropCsvAndReport(String base, String csv) {
         String unique = CampaignBucket.unique(base);
         bucket.drop(unique + ".csv", csv);
         bucket.drop(unique + ".manifest.json", CampaignBucket.fixture("manifest-welcome.json"));
-        JsonNode report = bucket.awaitReport(unique + ".manifest.json");
+        return filed(bucket.awaitReport(unique + ".manifest.json"), unique + ".csv");
+    }
+
+    /** Nothing is lost: the file left the inbox for the folder its outcome names. */
+    private JsonNode filed(JsonNode report, String name) {
         String folder = report.path("outcome").asText().equals("REJECTED") ? "rejected/"
                 : "accepted/" + report.path("campaignId").asText() + "/";
-        assertThat(bucket.exists(folder + unique + ".csv")).isTrue();
-        assertThat(bucket.exists("inbox/" + unique + ".csv")).isFalse();
+        assertThat(bucket.exists(folder + name)).isTrue();
+        assertThat(bucket.exists("inbox/" + name)).isFalse();
         return report;
     }
 

@@ -1,8 +1,10 @@
 package routes.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -232,12 +234,12 @@ class HostileFileTest {
         return filed(bucket.awaitReport(unique + ".manifest.json"), unique + ".csv");
     }
 
-    /** Nothing is lost: the file left the inbox for the folder its outcome names. */
+    /** Nothing is lost: the file left the inbox (cleared after the report is written) for its outcome's folder. */
     private JsonNode filed(JsonNode report, String name) {
         String folder = report.path("outcome").asText().equals("REJECTED") ? "rejected/"
                 : "accepted/" + report.path("campaignId").asText() + "/";
         assertThat(bucket.exists(folder + name)).isTrue();
-        assertThat(bucket.exists("inbox/" + name)).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bucket.exists("inbox/" + name));
         return report;
     }
 

@@ -39,6 +39,7 @@ public class CampaignIntake {
     private final Campaigns campaigns;
     private final IntakeProperties properties;
     private final Clock clock;
+    private volatile long maxRows;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -50,6 +51,16 @@ public class CampaignIntake {
         this.campaigns = campaigns;
         this.properties = properties;
         this.clock = clock;
+        this.maxRows = properties.maxRows();
+    }
+
+    public long maxRows() {
+        return maxRows;
+    }
+
+    /** Runtime change of {@code mailroutes.intake.max-rows} (tests share one context). */
+    public void setMaxRows(long rows) {
+        this.maxRows = rows;
     }
 
     /** The parser for a stored format name (the launch reads files again with it). */
@@ -87,17 +98,29 @@ public class CampaignIntake {
             Instant now = clock.instant();
             Instant sendDate = definition.sendAt() == null || definition.sendAt().isBefore(now) ? now : definition.sendAt();
             CampaignValidator.Rows rows = validator.rows(definition, sendDate);
+            long limit = maxRows;
             try (InputStream in = objects.open(file.recipientsKey())) {
                 parser.rows(in, definition, new RowSink() {
+                    private long count;
+
                     @Override
                     public void row(Row row) {
+                        counted(row.line());
                         report.row(rows.check(row, report::problem).isPresent());
                     }
 
                     @Override
                     public void problem(Problem problem) {
+                        counted(problem.line());
                         report.problem(problem);
                         report.row(false);
+                    }
+
+                    private void counted(long line) {
+                        if (++count > limit) {
+                            throw new BrokenFileException(line, "", "more than " + limit
+                                    + " rows (mailroutes.intake.max-rows); the file is not read further");
+                        }
                     }
                 });
             }

@@ -17,10 +17,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class CampaignValidator {
 
+    /** Template names remembered per pass: rows name their own (JSONL), and a file may name millions. */
+    private static final int KNOWN_TEMPLATES = 1000;
     private final TemplateCatalog templates;
+    private final MessageRoom room;
 
-    public CampaignValidator(TemplateCatalog templates) {
+    public CampaignValidator(TemplateCatalog templates, MessageRoom room) {
         this.templates = templates;
+        this.room = room;
     }
 
     /**
@@ -75,6 +79,7 @@ public class CampaignValidator {
 
         private final CampaignDefinition campaign;
         private final String campaignTemplate;
+        private final MessageRoom.Campaign messageRoom;
         private final SeenAddresses seen = new SeenAddresses();
         private final Map<String, Optional<TemplateCatalog.Template>> known = new HashMap<>();
         private long duplicates;
@@ -82,6 +87,7 @@ public class CampaignValidator {
         private Rows(CampaignDefinition campaign, int week) {
             this.campaign = campaign;
             this.campaignTemplate = campaign.templateByWeekOfMonth().getOrDefault(week, campaign.template());
+            this.messageRoom = room.of(campaign);
         }
 
         public long duplicates() {
@@ -101,7 +107,8 @@ public class CampaignValidator {
                 problems.accept(new Problem(row.line(), "template", "missing: neither row, segment nor campaign names one"));
                 return Optional.empty();
             }
-            Optional<TemplateCatalog.Template> found = known.computeIfAbsent(template, templates::find);
+            Optional<TemplateCatalog.Template> found = known.size() < KNOWN_TEMPLATES || known.containsKey(template)
+                    ? known.computeIfAbsent(template, templates::find) : templates.find(template);
             if (found.isEmpty()) {
                 problems.accept(new Problem(row.line(), "template", "unknown template '" + template + "'"));
                 return Optional.empty();
@@ -118,13 +125,19 @@ public class CampaignValidator {
             if (!complete) {
                 return Optional.empty();
             }
+            Recipient recipient = new Recipient(row.line(), segment.listName(), address.address(), template,
+                    first(row.from(), segment.from()), first(segment.subject(), campaign.subject()), row.tags(), row.variables());
+            Optional<Problem> tooLarge = messageRoom.check(recipient);
+            if (tooLarge.isPresent()) {
+                problems.accept(tooLarge.get());
+                return Optional.empty();
+            }
             if (!seen.add(address.address())) {
                 duplicates++;
                 problems.accept(new Problem(row.line(), "email", "duplicate of an earlier row; the first one is kept"));
                 return Optional.empty();
             }
-            return Optional.of(new Recipient(row.line(), segment.listName(), address.address(), template,
-                    first(row.from(), segment.from()), first(segment.subject(), campaign.subject()), row.tags(), row.variables()));
+            return Optional.of(recipient);
         }
     }
 

@@ -16,20 +16,26 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.springframework.stereotype.Component;
+import routes.model.SendChunk;
 
 /**
  * CSV (RFC 4180, header row, column {@code email}, every other column a variable) plus a manifest
- * JSON with the campaign fields.
+ * JSON with the campaign fields. A record longer than {@code max-row-length} stops the read (the end
+ * of a quoted field cannot be found without reading it, so the file is rejected); a longer value
+ * than {@code max-value-length} is an invalid row.
  */
 @Component
 public class CsvCampaignParser implements CampaignFileParser {
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setTrim(false).build();
-    private final JsonFactory factory = new JsonFactory();
     private final IntakeProperties properties;
+    private final ReadLimits limits;
+    private final JsonFactory factory;
 
-    public CsvCampaignParser(IntakeProperties properties) {
+    public CsvCampaignParser(IntakeProperties properties, ReadLimits limits) {
         this.properties = properties;
+        this.limits = limits;
+        this.factory = limits.valueBoundedJson();
     }
 
     @Override
@@ -44,7 +50,7 @@ public class CsvCampaignParser implements CampaignFileParser {
             throw new BrokenFileException(0, "manifest", "empty manifest");
         }
         try (JsonParser json = factory.createParser(reader)) {
-            return DefinitionReader.guarded(json, () -> DefinitionReader.read(json, fallbackId));
+            return DefinitionReader.guarded(json, () -> DefinitionReader.read(json, fallbackId, limits.maxRowLength()));
         }
     }
 
@@ -62,12 +68,15 @@ public class CsvCampaignParser implements CampaignFileParser {
             if (first == '{' || first == '[') {
                 throw new BrokenFileException(1, "", "the content is JSON, but the extension says CSV");
             }
-            try (CSVParser csv = FORMAT.parse(reader)) {
+            RecordBoundedReader bounded = new RecordBoundedReader(reader, limits.maxRowLength());
+            try (CSVParser csv = FORMAT.parse(bounded)) {
                 java.util.Iterator<CSVRecord> records = csv.iterator();
                 List<String> header = header(records.next());
+                bounded.recordDone();
                 line = csv.getCurrentLineNumber() + 1;
                 while (records.hasNext()) {
                     CSVRecord record = records.next();
+                    bounded.recordDone();
                     row(record, header, line, sink);
                     line = csv.getCurrentLineNumber() + 1;
                 }
@@ -77,6 +86,10 @@ public class CsvCampaignParser implements CampaignFileParser {
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException coding) {
                 throw Utf8Text.notUtf8(line, coding);
+            }
+            if (e.getCause() instanceof RecordBoundedReader.RecordTooLong) {
+                throw new BrokenFileException(line, "", limits.rowTooLong("a record")
+                        + "; a quoted field may hide where it ends, so the file is not read past it");
             }
             throw new BrokenFileException(line, "", "malformed CSV: " + e.getCause().getMessage());
         } catch (IllegalStateException e) {
@@ -98,11 +111,17 @@ public class CsvCampaignParser implements CampaignFileParser {
             if (name.isEmpty() || !seen.add(name)) {
                 throw new BrokenFileException(1, name, name.isEmpty() ? "a column has no name" : "column appears twice");
             }
+            if (SendChunk.Recipient.RESERVED_VARIABLES.contains(name)) {
+                throw new BrokenFileException(1, name, ReadLimits.reserved());
+            }
+        }
+        if (names.size() - 1 > limits.maxVariables()) {
+            throw new BrokenFileException(1, "", "the header has " + limits.tooManyVariables(names.size() - 1L));
         }
         return names;
     }
 
-    private static void row(CSVRecord record, List<String> header, long line, RowSink sink) {
+    private void row(CSVRecord record, List<String> header, long line, RowSink sink) {
         if (record.size() == 1 && record.get(0).isEmpty()) {
             return;
         }
@@ -114,6 +133,10 @@ public class CsvCampaignParser implements CampaignFileParser {
         Map<String, Object> variables = new LinkedHashMap<>();
         String email = null;
         for (int i = 0; i < header.size(); i++) {
+            if (record.get(i).length() > properties.maxValueLength()) {
+                sink.problem(new Problem(line, header.get(i), limits.valueTooLong(record.get(i).length())));
+                return;
+            }
             if ("email".equals(header.get(i))) {
                 email = record.get(i);
             } else {

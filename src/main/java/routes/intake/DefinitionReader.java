@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,10 +25,43 @@ final class DefinitionReader {
     /** What a manifest says besides the campaign fields. */
     record Header(CampaignDefinition definition, String recipientsKey) {}
 
+    /** The scalar campaign fields kept; any other field is skipped unread. */
+    private static final Set<String> TEXT_FIELDS = Set.of("campaignId", "name", "from", "replyTo", "configurationSet",
+            "template", "subject", "callbackUrl", "recipientsKey");
+
     private DefinitionReader() {
     }
 
-    static Header read(JsonParser json, String fallbackId) throws IOException {
+    /** Where the campaign fields started, and how much of the file since then was skipped, not kept. */
+    private static final class Extent {
+        private final long start;
+        private final long max;
+        private long skipped;
+
+        Extent(JsonParser json, long max) {
+            this.start = json.currentTokenLocation().getCharOffset();
+            this.max = max;
+        }
+
+        void skip(JsonParser json) throws IOException {
+            long before = json.currentLocation().getCharOffset();
+            json.skipChildren();
+            skipped += json.currentLocation().getCharOffset() - before;
+        }
+
+        void check(JsonParser json, String field) {
+            if (json.currentLocation().getCharOffset() - start - skipped > max) {
+                throw new BrokenFileException(line(json), field, "the campaign fields are longer than " + max
+                        + " characters (" + ReadLimits.ROW_KEY + "); the file is not read past them");
+            }
+        }
+    }
+
+    /**
+     * @param maxLength characters the campaign fields may span, besides the skipped recipient arrays: a
+     *                  file of a million tags or segments would otherwise be held whole
+     */
+    static Header read(JsonParser json, String fallbackId, long maxLength) throws IOException {
         JsonToken first = json.nextToken();
         if (first == JsonToken.START_ARRAY) {
             throw new BrokenFileException(line(json), "", "a JSON array; a campaign file holds one JSON object");
@@ -39,22 +74,24 @@ final class DefinitionReader {
         Map<String, String> tags = new LinkedHashMap<>();
         List<CampaignDefinition.Segment> segments = new ArrayList<>();
         Instant sendAt = null;
+        Extent extent = new Extent(json, maxLength);
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
             JsonToken value = json.nextToken();
             switch (field) {
                 case "sendAt" -> sendAt = instant(json, value);
-                case "templateByWeekOfMonth" -> stringMap(json, field, (k, v) -> byWeek.put(week(json, k), v));
-                case "tags" -> stringMap(json, field, tags::put);
-                case "segments" -> segments(json, segments::add);
+                case "templateByWeekOfMonth" -> stringMap(json, field, extent, (k, v) -> byWeek.put(week(json, k), v));
+                case "tags" -> stringMap(json, field, extent, tags::put);
+                case "segments" -> segments(json, extent, segments::add);
                 default -> {
-                    if (value.isScalarValue()) {
+                    if (value.isScalarValue() && TEXT_FIELDS.contains(field)) {
                         text.put(field, json.getValueAsString());
                     } else {
-                        json.skipChildren();
+                        extent.skip(json);
                     }
                 }
             }
+            extent.check(json, field);
         }
         String id = blankToNull(text.get("campaignId"));
         return new Header(new CampaignDefinition(id == null ? fallbackId : id, text.get("name"), sendAt,
@@ -71,6 +108,10 @@ final class DefinitionReader {
             throw new BrokenFileException(line(json), "", "truncated JSON: the file ends inside a value");
         } catch (java.nio.charset.CharacterCodingException e) {
             throw Utf8Text.notUtf8(line(json), e);
+        } catch (StreamConstraintsException e) {
+            String tooLong = ReadLimits.stringTooLong(json, e);
+            throw new BrokenFileException(line(json), tooLong == null ? "" : nameOrEmpty(json),
+                    tooLong == null ? "malformed JSON: " + e.getOriginalMessage() : tooLong + "; the file is not read past it");
         } catch (JsonProcessingException e) {
             throw new BrokenFileException(line(json), "", "malformed JSON: " + e.getOriginalMessage());
         }
@@ -78,6 +119,12 @@ final class DefinitionReader {
 
     interface IoSupplier<T> {
         T get() throws IOException;
+    }
+
+    /** The name of the field being read, or empty outside an object. */
+    static String nameOrEmpty(JsonParser json) {
+        String name = json.getParsingContext().getCurrentName();
+        return name == null ? "" : name;
     }
 
     static long line(JsonParser json) {
@@ -109,8 +156,8 @@ final class DefinitionReader {
         throw new BrokenFileException(line(json), "templateByWeekOfMonth", "key '" + key + "' is not a week 1..5");
     }
 
-    private static void stringMap(JsonParser json, String field, java.util.function.BiConsumer<String, String> put)
-            throws IOException {
+    private static void stringMap(JsonParser json, String field, Extent extent,
+                                  java.util.function.BiConsumer<String, String> put) throws IOException {
         if (json.currentToken() != JsonToken.START_OBJECT) {
             throw new BrokenFileException(line(json), field, "must be an object of strings");
         }
@@ -121,10 +168,12 @@ final class DefinitionReader {
                 throw new BrokenFileException(line(json), field + "." + key, "must be a string");
             }
             put.accept(key, json.getValueAsString());
+            extent.check(json, field + "." + key);
         }
     }
 
-    private static void segments(JsonParser json, Consumer<CampaignDefinition.Segment> add) throws IOException {
+    private static void segments(JsonParser json, Extent extent, Consumer<CampaignDefinition.Segment> add)
+            throws IOException {
         if (json.currentToken() != JsonToken.START_ARRAY) {
             throw new BrokenFileException(line(json), "segments", "must be an array");
         }
@@ -136,8 +185,9 @@ final class DefinitionReader {
                 if (value.isScalarValue()) {
                     fields.put(field, json.getValueAsString());
                 } else {
-                    json.skipChildren();
+                    extent.skip(json);
                 }
+                extent.check(json, "segments");
             }
             add.accept(new CampaignDefinition.Segment(fields.get("listName"), fields.get("template"),
                     fields.get("from"), fields.get("subject")));

@@ -19,6 +19,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxColumns          CSV header columns allowed (each column is a template variable)
  * @param maxReportedProblems problems listed in one report; the counts stay exact beyond it
  * @param pollDelayMillis     pause between two listings of the inbox
+ * @param maxRowLength        characters of one JSONL line, CSV record or JSON recipient object; read no further
+ * @param maxValueLength      characters of one value or field name (JSON, JSONL template data, CSV field)
+ * @param maxVariables        template variables of one recipient (CSV: columns besides {@code email})
+ * @param maxRows             rows of one file; the duplicate check keeps 16 MB per million, so a 1 GB file
+ *                            of short addresses (90 million rows) would not fit the heap
  */
 @Validated
 @ConfigurationProperties("mailroutes.intake")
@@ -28,5 +33,9 @@ public record IntakeProperties(
         @NotNull @DefaultValue("10m") Duration manifestWait,
         @Min(1) @DefaultValue("1000") int maxColumns,
         @Min(0) @DefaultValue("100000") int maxReportedProblems,
-        @Min(100) @DefaultValue("1000") long pollDelayMillis) {
+        @Min(100) @DefaultValue("1000") long pollDelayMillis,
+        @Min(1024) @DefaultValue("1048576") int maxRowLength,
+        @Min(64) @DefaultValue("65536") int maxValueLength,
+        @Min(1) @DefaultValue("200") int maxVariables,
+        @Min(1) @DefaultValue("5000000") long maxRows) {
 }

@@ -3,19 +3,30 @@ package routes.intake;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-/** Campaign JSON: one object with campaign fields and {@code segments[].recipients[]}. */
+/**
+ * Campaign JSON: one object with campaign fields and {@code segments[].recipients[]}. Every string is
+ * bounded by the parser ({@code max-value-length}); a recipient is built token by token, so one that
+ * grows past {@code max-row-length} or {@code max-variables} is reported and skipped unbuilt.
+ */
 @Component
 public class JsonCampaignParser implements CampaignFileParser {
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final JsonFactory factory = mapper.getFactory();
+    private final ReadLimits limits;
+    private final JsonFactory factory;
+
+    public JsonCampaignParser(ReadLimits limits) {
+        this.limits = limits;
+        this.factory = limits.valueBoundedJson();
+    }
 
     @Override
     public FileFormat format() {
@@ -26,7 +37,7 @@ public class JsonCampaignParser implements CampaignFileParser {
     public CampaignDefinition definition(InputStream in, String fallbackId) throws IOException {
         try (JsonParser json = open(in)) {
             return DefinitionReader.guarded(json, () -> {
-                CampaignDefinition definition = DefinitionReader.read(json, fallbackId).definition();
+                CampaignDefinition definition = DefinitionReader.read(json, fallbackId, limits.maxRowLength()).definition();
                 if (json.nextToken() != null) {
                     throw new BrokenFileException(DefinitionReader.line(json), "", "content after the campaign object");
                 }
@@ -80,7 +91,6 @@ public class JsonCampaignParser implements CampaignFileParser {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void recipients(JsonParser json, int segment, RowSink sink) throws IOException {
         while (json.nextToken() != JsonToken.END_ARRAY) {
             long line = DefinitionReader.line(json);
@@ -89,9 +99,97 @@ public class JsonCampaignParser implements CampaignFileParser {
                 sink.problem(new Problem(line, "recipients", "a recipient must be an object"));
                 continue;
             }
-            Map<String, Object> variables = mapper.readValue(json, LinkedHashMap.class);
+            int depth = json.getParsingContext().getNestingDepth();
+            Map<String, Object> variables;
+            try {
+                variables = recipient(json, new Budget(json.currentTokenLocation().getCharOffset(), line));
+            } catch (TooLarge tooLarge) {
+                sink.problem(tooLarge.problem);
+                while (json.getParsingContext().getNestingDepth() >= depth) {
+                    json.nextToken();   // strings skipped here are never built
+                }
+                continue;
+            }
             Object email = variables.remove("email");
-            sink.row(new Row(line, segment, email == null ? null : email.toString(), null, null, Map.of(), variables));
+            Optional<Problem> problem = limits.variables(line, "", variables);
+            if (problem.isPresent()) {
+                sink.problem(problem.get());
+            } else {
+                sink.row(new Row(line, segment, email == null ? null : email.toString(), null, null, Map.of(), variables));
+            }
+        }
+    }
+
+    /** The recipient object as a map, refused as soon as it outgrows a row. */
+    private Map<String, Object> recipient(JsonParser json, Budget budget) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String name = json.currentName();
+            json.nextToken();
+            budget.field = name;
+            fields.put(name, value(json, budget));
+            int variables = fields.size() - (fields.containsKey("email") ? 1 : 0);
+            if (variables > limits.maxVariables()) {
+                throw new TooLarge(new Problem(budget.line, "", limits.tooManyVariables(variables)));
+            }
+        }
+        return fields;
+    }
+
+    private Object value(JsonParser json, Budget budget) throws IOException {
+        budget.check(json);
+        return switch (json.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> object = new LinkedHashMap<>();
+                while (json.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = json.currentName();
+                    json.nextToken();
+                    object.put(name, value(json, budget));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                List<Object> array = new ArrayList<>();
+                while (json.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(value(json, budget));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> json.getText();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> json.getNumberValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    /** Characters one recipient may span, counted from its opening brace. */
+    private final class Budget {
+        private final long start;
+        private final long line;
+        /** The recipient's field being read, named when the budget runs out. */
+        private String field = "";
+
+        Budget(long start, long line) {
+            this.start = start;
+            this.line = line;
+        }
+
+        /** Before a value is built: a string can add at most {@code max-value-length} past this point. */
+        void check(JsonParser json) {
+            if (json.currentLocation().getCharOffset() - start > limits.maxRowLength()) {
+                throw new TooLarge(new Problem(line, field, limits.rowTooLong("a recipient object")));
+            }
+        }
+    }
+
+    /** Unwinds the recursive read of a recipient that broke a bound; the caller skips the rest of it. */
+    private static final class TooLarge extends RuntimeException {
+        private final transient Problem problem;
+
+        TooLarge(Problem problem) {
+            super(problem.reason(), null, false, false);
+            this.problem = problem;
         }
     }
 }

@@ -1,27 +1,43 @@
 package routes.intake;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * JSONL of SES SendEmail arguments (seed 003): one object per line. Each address of
  * {@code Destination.ToAddresses} becomes one recipient; the campaign id comes from the first
- * {@code campaignId} email tag, else from the file.
+ * {@code campaignId} email tag, else from the file. A line is kept only up to {@code max-row-length}
+ * (a longer one is an invalid row, read past unstored), the values in its template data up to
+ * {@code max-value-length}.
  */
 @Component
 public class JsonlCampaignParser implements CampaignFileParser {
 
     private static final String CAMPAIGN_TAG = "campaignId";
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final String TEMPLATE_DATA = "Content.Template.TemplateData";
+    private final ReadLimits limits;
+    /** A line is bounded already; its strings may be as long as the line. */
+    private final ObjectMapper mapper;
+    private final ObjectMapper templateData;
+
+    public JsonlCampaignParser(ReadLimits limits) {
+        this.limits = limits;
+        this.mapper = new ObjectMapper(ReadLimits.json(limits.maxRowLength()));
+        this.templateData = new ObjectMapper(limits.valueBoundedJson());
+    }
 
     @Override
     public FileFormat format() {
@@ -64,9 +80,16 @@ public class JsonlCampaignParser implements CampaignFileParser {
             if (first != '{') {
                 throw new BrokenFileException(1, "", "not JSON lines: the first line does not start with '{'");
             }
-            String text;
-            while ((text = reader.readLine()) != null) {
+            BoundedLines lines = new BoundedLines(reader, limits.maxRowLength());
+            BoundedLines.Line next;
+            while ((next = lines.next()) != null) {
                 line++;
+                if (next.tooLong()) {
+                    problems.accept(new Problem(line, "", limits.rowTooLong("a line")
+                            + ": " + next.length() + " characters, skipped unread"));
+                    continue;
+                }
+                String text = next.text();
                 if (text.isBlank()) {
                     continue;
                 }
@@ -98,16 +121,30 @@ public class JsonlCampaignParser implements CampaignFileParser {
         Map<String, Object> variables = new LinkedHashMap<>();
         JsonNode data = template.path("TemplateData");
         if (data.isTextual() && !data.asText().isBlank()) {
-            try {
-                JsonNode parsed = mapper.readTree(data.asText());
-                if (!parsed.isObject()) {
-                    throw new IllegalArgumentException();
+            try (JsonParser json = templateData.createParser(data.asText())) {
+                try {
+                    JsonNode parsed = templateData.readTree(json);
+                    if (parsed == null || !parsed.isObject()) {
+                        throw new IllegalArgumentException();
+                    }
+                    variables.putAll(templateData.convertValue(parsed, Map.class));
+                } catch (StreamConstraintsException e) {
+                    String tooLong = ReadLimits.stringTooLong(json, e);
+                    sink.problem(new Problem(line, TEMPLATE_DATA + "." + DefinitionReader.nameOrEmpty(json),
+                            tooLong == null ? "not a JSON object string: " + e.getOriginalMessage() : tooLong));
+                    return;
+                } catch (JsonProcessingException | IllegalArgumentException e) {
+                    sink.problem(new Problem(line, TEMPLATE_DATA, "not a JSON object string"));
+                    return;
                 }
-                variables.putAll(mapper.convertValue(parsed, Map.class));
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                sink.problem(new Problem(line, "Content.Template.TemplateData", "not a JSON object string"));
-                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+        }
+        Optional<Problem> bounds = limits.variables(line, TEMPLATE_DATA + ".", variables);
+        if (bounds.isPresent()) {
+            sink.problem(bounds.get());
+            return;
         }
         Map<String, String> tags = tags(node);
         for (JsonNode address : to) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 final class Utf8Text {
 
     private static final int BOM_LENGTH = 3;
+    private static final int SNIFF_LENGTH = 64 * 1024;
 
     private Utf8Text() {
     }
@@ -34,11 +35,18 @@ final class Utf8Text {
         return new BrokenFileException(line, "", "not UTF-8 text (" + e.getMessage() + ")");
     }
 
-    /** The first non-blank character without consuming it, or -1 for a blank file: the content sniff. */
+    /**
+     * The first non-blank character without consuming it, or -1 for a blank file: the content sniff.
+     * More blank characters than the sniff can give back are a broken file, not a failed read.
+     */
     static int firstSignificant(java.io.BufferedReader reader) throws IOException {
-        reader.mark(64 * 1024);
+        reader.mark(SNIFF_LENGTH);
         int c;
+        int read = 0;
         do {
+            if (read++ == SNIFF_LENGTH) {
+                throw new BrokenFileException(0, "", "more than " + SNIFF_LENGTH + " blank characters before the content");
+            }
             c = reader.read();
         } while (c != -1 && Character.isWhitespace(c));
         reader.reset();

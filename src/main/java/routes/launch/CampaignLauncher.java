@@ -26,7 +26,6 @@ import routes.intake.Recipient;
 import routes.intake.Row;
 import routes.intake.RowSink;
 import routes.model.CampaignStatus;
-import routes.model.MessageIds;
 import routes.model.SendChunk;
 import routes.store.Campaigns;
 
@@ -112,7 +111,7 @@ public class CampaignLauncher {
                     Optional<Recipient> recipient = rows.check(row, problem -> { });
                     recipient.ifPresent(r -> {
                         recipients[0]++;
-                        chunker.add(toChunkRecipient(campaignId, r));
+                        chunker.add(r.toChunkRecipient(campaignId));
                     });
                 }
 
@@ -132,12 +131,6 @@ public class CampaignLauncher {
         LOG.info("Campaign {} launched: {} recipients in {} chunks ({} were enqueued before a resume)",
                 campaignId, recipients[0], chunks, campaign.enqueuedChunks());
         return new Launch(campaignId, chunks, recipients[0], campaign.enqueuedChunks());
-    }
-
-    private static SendChunk.Recipient toChunkRecipient(String campaignId, Recipient r) {
-        String segment = r.segment() != null ? r.segment() : r.tags().get("segmentId");
-        return new SendChunk.Recipient(MessageIds.forCampaign(campaignId, r.email()), r.email(), r.template(),
-                r.from(), r.subject(), segment, r.variables());
     }
 
     /** Collects chunks into SendMessageBatch calls and records progress after each call. */

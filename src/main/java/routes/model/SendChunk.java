@@ -2,6 +2,7 @@ package routes.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One message on the send queue (its JSON ends with the recipients array, which launch's streaming
@@ -38,5 +39,16 @@ public record SendChunk(String campaignId, int chunk, String from, String replyT
      * @param subject subject override, or null for the template's subject
      */
     public record Recipient(String messageId, String email, String template, String from, String subject,
-                            String segment, Map<String, Object> variables) {}
+                            String segment, Map<String, Object> variables) {
+
+        /**
+         * Variables the send flow sets itself: the S3 key of a transactional email's stored request
+         * (TransactionalContent), and the template model's message id, unsubscribe link, unescaped view
+         * ({@code raw}) and render budget (MessageRenderer). A campaign file that supplied the first could
+         * point the send flow at another person's request; the others would be silently replaced.
+         * {@code email} is left to files: the renderer sets it to the recipient's own address.
+         */
+        public static final Set<String> RESERVED_VARIABLES = Set.of(EmailRequest.CONTENT_KEY_VARIABLE, "messageId",
+                "unsubscribeUrl", "raw", "mailroutes:budget");
+    }
 }

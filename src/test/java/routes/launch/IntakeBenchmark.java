@@ -1,9 +1,12 @@
 package routes.launch;
 
 import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +100,109 @@ class IntakeBenchmark {
         camel.getRouteController().stopRoute("send-launched");
         run("csv", csvRows);
         run("jsonl", jsonlRows);
+    }
+
+    /**
+     * Issue 11 §4: a file built to exhaust the heap is rejected with a report, and the heap stays below
+     * its limit. Each file is generated on disk and streamed to S3, never held here. Size of the hostile
+     * line or field: -Dbench.hostile.mb (default 800); of each of the JSON recipient's fifty strings:
+     * -Dbench.hostile.json.mb (default 15).
+     */
+    @Test
+    void hostileFiles() throws Exception {
+        int mb = Integer.getInteger("bench.hostile.mb", 800);
+        int stringMb = Integer.getInteger("bench.hostile.json.mb", 15);
+        System.out.printf("%nIntakeBenchmark hostile files, max heap %d MB%n", Runtime.getRuntime().maxMemory() >> 20);
+        hostile("jsonl", "one JSONL line of " + mb + " MB between two valid lines", out -> {
+            out.write(jsonlLine("ann@example.org", "Ann"));
+            out.write(jsonlHead("huge@example.org"));
+            repeat(out, 'x', mb);
+            out.write(JSONL_TAIL);
+            out.write(jsonlLine("bob@example.org", "Bob"));
+        });
+        hostile("csv", "a CSV quoted field of " + mb + " MB (many lines) on line 3", out -> {
+            out.write("email,firstName,city\nann@example.org,Ann,Oslo\nbob@example.org,Bob,\"");
+            repeat(out, '\n', mb);
+            out.write("\"\n");
+        });
+        hostile("json", "a JSON recipient with fifty strings of " + stringMb + " MB", out -> {
+            out.write("{\"name\":\"hostile\",\"template\":\"welcome\",\"segments\":[{\"recipients\":[\n"
+                    + "{\"email\":\"huge@example.org\",\"firstName\":\"H\"");
+            for (int i = 0; i < 50; i++) {
+                out.write(",\"v" + i + "\":\"");
+                repeat(out, 'x', stringMb);
+                out.write('"');
+            }
+            out.write("}\n]}]}\n");
+        });
+    }
+
+    private interface Content {
+        void write(Writer out) throws IOException;
+    }
+
+    private void hostile(String format, String what, Content content) throws Exception {
+        String base = CampaignBucket.unique("hostile-" + format);
+        Path file = Files.createTempFile("hostile", "." + format);
+        try {
+            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                content.write(out);
+            }
+            long bytes = Files.size(file);
+            HeapPeak heap = HeapPeak.start();
+            long start = System.nanoTime();
+            s3.putObject(b -> b.bucket(aws.bucket()).key("inbox/" + base + "." + format), RequestBody.fromFile(file));
+            Files.delete(file);
+            double uploadSeconds = (System.nanoTime() - start) / 1e9;
+            String reportKey = base + "." + format;
+            if (format.equals("csv")) {
+                reportKey = base + ".manifest.json";
+                s3.putObject(b -> b.bucket(aws.bucket()).key("inbox/" + base + ".manifest.json"),
+                        RequestBody.fromString("{\"template\":\"welcome\"}"));
+            }
+            start = System.nanoTime();
+            JsonNode report = new CampaignBucket(s3, aws).awaitReport(reportKey, Duration.ofMinutes(20));
+            double intakeSeconds = (System.nanoTime() - start) / 1e9;
+            long peak = heap.stop();
+            s3.deleteObject(b -> b.bucket(aws.bucket()).key("rejected/" + base + "." + format));
+
+            JsonNode problem = report.path("problems").path(0);
+            System.out.printf("%s: %s, %,d bytes%n  upload %.1f s, intake until report %.1f s, peak heap %d MB of %d MB%n"
+                            + "  outcome %s: line %d, field '%s': %s%n", format, what, bytes, uploadSeconds, intakeSeconds,
+                    peak >> 20, Runtime.getRuntime().maxMemory() >> 20, report.path("outcome").asText(),
+                    problem.path("line").asLong(), problem.path("field").asText(), problem.path("reason").asText());
+            assertThat(report.path("outcome").asText()).isEqualTo("REJECTED");
+            assertThat(peak).isLessThan(Runtime.getRuntime().maxMemory());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** A SendEmail line up to the value of {@code firstName} in its template data. */
+    private static String jsonlHead(String to) {
+        return "{\"FromEmailAddress\":\"news@example.com\",\"Destination\":{\"ToAddresses\":[\"" + to + "\"]},"
+                + "\"Content\":{\"Template\":{\"TemplateName\":\"welcome\",\"TemplateData\":"
+                + "\"{\\\"firstName\\\":\\\"";
+    }
+
+    private static final String JSONL_TAIL = "\\\"}\"}}}\n";
+
+    private static String jsonlLine(String to, String firstName) {
+        return jsonlHead(to) + firstName + JSONL_TAIL;
+    }
+
+    /** {@code mb} megabytes of {@code c}, written in pieces (a newline fills with short lines of x). */
+    private static void repeat(Writer out, char c, int mb) throws IOException {
+        char[] piece = new char[1 << 20];
+        java.util.Arrays.fill(piece, 'x');
+        if (c == '\n') {
+            for (int i = 99; i < piece.length; i += 100) {
+                piece[i] = '\n';
+            }
+        }
+        for (int i = 0; i < mb; i++) {
+            out.write(piece);
+        }
     }
 
     private void run(String format, int rows) throws Exception {

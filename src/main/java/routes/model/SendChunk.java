@@ -43,12 +43,12 @@ public record SendChunk(String campaignId, int chunk, String from, String replyT
 
         /**
          * Variables the send flow sets itself: the S3 key of a transactional email's stored request
-         * (TransactionalContent), and the template model's message id, unsubscribe link, unescaped view
+         * (TransactionalContent), a soft-bounce retry's one destination, and the template model's message id, unsubscribe link, unescaped view
          * ({@code raw}) and render budget (MessageRenderer). A campaign file that supplied the first could
          * point the send flow at another person's request; the others would be silently replaced.
          * {@code email} is left to files: the renderer sets it to the recipient's own address.
          */
-        public static final Set<String> RESERVED_VARIABLES = Set.of(EmailRequest.CONTENT_KEY_VARIABLE, "messageId",
-                "unsubscribeUrl", "raw", "mailroutes:budget");
+        public static final Set<String> RESERVED_VARIABLES = Set.of(EmailRequest.CONTENT_KEY_VARIABLE,
+                EmailRequest.RETRY_TO_VARIABLE, "messageId", "unsubscribeUrl", "raw", "mailroutes:budget");
     }
 }

@@ -84,11 +84,7 @@ public class SesOutcomes {
 
     /** SES will never take this mail: FAILED with code and message. */
     public void rejected(Exchange exchange) {
-        Delivery delivery = delivery(exchange);
-        String reason = reason(exchange);
-        LOG.info("Message {} FAILED: {}", delivery.messageId(), LogRedaction.withoutAddresses(reason));
-        ledger.advance(delivery.messageId(), MessageStatus.FAILED, Map.of("lastError", AttributeValue.fromS(reason)));
-        counters.add(delivery.campaignId(), "failed");
+        fail(exchange);
         finish(exchange);
     }
 
@@ -137,12 +133,16 @@ public class SesOutcomes {
      * layer refuses, a bad attachment): FAILED with the reason, never left SENDING. The body becomes null.
      */
     public void unsendable(Exchange exchange) {
+        fail(exchange);
+        exchange.getMessage().setBody(null);
+    }
+
+    private void fail(Exchange exchange) {
         Delivery delivery = delivery(exchange);
         String reason = reason(exchange);
         LOG.info("Message {} FAILED: {}", delivery.messageId(), LogRedaction.withoutAddresses(reason));
         ledger.advance(delivery.messageId(), MessageStatus.FAILED, Map.of("lastError", AttributeValue.fromS(reason)));
         counters.add(delivery.campaignId(), "failed");
-        exchange.getMessage().setBody(null);
     }
 
     /**

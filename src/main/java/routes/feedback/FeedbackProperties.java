@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * The feedback flow's settings ({@code mailroutes.feedback.*}); see docs/feedback.md.
  *
  * @param consumers          concurrent SQS consumers per replica on the ses-events queue
+ * @param visibilityTimeoutSeconds SQS visibility of a received event, extended while it is in work
  * @param allowedTopicArns   SNS topics whose envelopes are processed; empty = the provisioned ses-events topic
  * @param acceptRawDelivery  whether bodies without an SNS envelope (raw message delivery) are processed
  * @param eventTtl           how long event-log rows are kept
@@ -28,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mailroutes.feedback")
 public record FeedbackProperties(
         @Min(1) @DefaultValue("4") int consumers,
+        @Min(10) @DefaultValue("60") int visibilityTimeoutSeconds,
         @NotNull @DefaultValue List<String> allowedTopicArns,
         @DefaultValue("true") boolean acceptRawDelivery,
         @NotNull @DefaultValue("P90D") Duration eventTtl,

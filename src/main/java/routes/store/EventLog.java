@@ -36,6 +36,17 @@ public class EventLog {
 
     /** Logs the event unless it is logged already; true when it is new. {@code attributes} are stored with it. */
     public boolean append(String messageId, String eventKey, Map<String, String> attributes, Duration ttl) {
+        return append(messageId, eventKey, attributes, ttl, null);
+    }
+
+    /**
+     * As {@link #append(String, String, Map, Duration)}, remembering the delivery that logged it (attribute
+     * {@code deliveryId}, e.g. the SQS message id): the same delivery may log it again and gets true, since a
+     * delivery seen again was not finished (SQS deletes a message only after its processing completed). Any
+     * other delivery of the event is a duplicate.
+     */
+    public boolean append(String messageId, String eventKey, Map<String, String> attributes, Duration ttl,
+                          String deliveryId) {
         Map<String, AttributeValue> item = new HashMap<>();
         attributes.forEach((name, value) -> {
             if (value != null) {
@@ -46,8 +57,18 @@ public class EventLog {
         item.put("eventKey", Items.s(eventKey));
         item.put("loggedAt", Items.s(clock.instant().toString()));
         item.put("ttl", Items.n(clock.instant().plus(ttl).getEpochSecond()));
+        String condition = "attribute_not_exists(eventKey)";
+        Map<String, AttributeValue> values = null;
+        if (deliveryId != null) {
+            item.put("deliveryId", Items.s(deliveryId));
+            condition += " OR deliveryId = :d";
+            values = Map.of(":d", Items.s(deliveryId));
+        }
+        String unlessLogged = condition;
+        Map<String, AttributeValue> delivery = values;
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(eventKey)"));
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(unlessLogged)
+                    .expressionAttributeValues(delivery));
             return true;
         } catch (ConditionalCheckFailedException seen) {
             return false;

@@ -56,6 +56,20 @@ public class Ledger {
     }
 
     /**
+     * The campaign of an existing row, "" for a transactional one; empty when there is no row. An eventually
+     * consistent read of one attribute: the row is written before its mail is handed to SES.
+     */
+    public Optional<String> campaignOf(String messageId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(messageId))
+                .projectionExpression("messageId, campaignId")).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        String campaignId = Items.string(item, "campaignId");
+        return Optional.of(campaignId == null ? "" : campaignId);
+    }
+
+    /**
      * Moves an existing row to {@code status} if that outranks the current one, stamping
      * {@code <status>At} and setting the extra attributes. Returns false when the row is missing or
      * already at an equal or higher rank (a late or repeated event).

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.support.DefaultExchange;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +27,7 @@ import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
+import routes.intake.CampaignBucket;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
@@ -33,6 +38,7 @@ import routes.store.SuppressionList.Reason;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -59,6 +65,8 @@ class FeedbackTest {
     @Autowired CampaignCompletion completion;
     @Autowired ObjectMapper json;
     @Autowired CamelContext camel;
+    @Autowired ProducerTemplate producer;
+    @Autowired EventLogRepository eventLog;
 
     FeedbackFixtures fixtures;
 
@@ -295,6 +303,61 @@ class FeedbackTest {
         sns.publish(b -> b.topicArn(fixtures.sesEventsTopic()).message(event));
 
         awaitStatus(sent, MessageStatus.BOUNCED);
+    }
+
+    @Test
+    void aCampaignWhoseIdHasDotsAndColonsGetsItsFeedbackAlthoughSesTagsCannotHoldThem() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String id = "news.v2:" + run + ".x";
+        String template = "dotted-" + run;
+        Map.of("template.json", "{\"requiredVariables\": []}", "subject.vm", "News", "body.txt.vm", "Hello",
+                "body.html.vm", "<p>Hello</p>").forEach((file, content) -> s3.putObject(
+                b -> b.bucket(aws.bucket()).key("templates/" + template + "/" + file), RequestBody.fromString(content)));
+        String bounced = "bounce+" + run + "@simulator.amazonses.com";
+        TopicTap statuses = fixtures.tap(aws.topics().status());
+        CampaignBucket bucket = new CampaignBucket(s3, aws);
+        bucket.drop(run + ".csv", "email\nsuccess+a" + run + "@simulator.amazonses.com\n"
+                + "success+b" + run + "@simulator.amazonses.com\n" + bounced + "\n");
+        bucket.drop(run + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"" + template + "\"}");
+        bucket.awaitReport(run + ".manifest.json");
+
+        producer.sendBody("direct:launch-now", null);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(campaigns.find(id).orElseThrow().counts())
+                    .containsEntry("delivered", 2L).containsEntry("bounced", 1L);
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(statuses.receive()).anySatisfy(body -> {
+            JsonNode event = json.readTree(body);
+            assertThat(event.path("recipient").asText()).isEqualTo(bounced);
+            assertThat(event.path("status").asText()).isEqualTo("BOUNCED");
+            assertThat(event.path("campaignId").asText()).isEqualTo(id);
+        }));
+    }
+
+    @Test
+    void aBounceWhoseConsumerDiedAfterLoggingItIsAppliedWhenSqsDeliversItAgain() throws Exception {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("crash"), FeedbackFixtures.address("crash"));
+        Instant at = Instant.now();
+        String sesEvents = queue(aws.queues().sesEvents());
+        camel.getRouteController().stopRoute("feedback");
+        try {
+            fixtures.publish("bounce-permanent", sent, at);
+            // The consumer that dies: it receives the message, logs the event, and is gone before tracking it.
+            Message received = await().atMost(WAIT).until(() -> sqs.receiveMessage(b -> b.queueUrl(sesEvents)
+                            .maxNumberOfMessages(10).visibilityTimeout(1).waitTimeSeconds(1)).messages().stream()
+                    .filter(m -> m.body().contains(sent.messageId())).findFirst().orElse(null), m -> m != null);
+            Exchange died = new DefaultExchange(camel);
+            died.getMessage().setHeader(Sqs2Constants.MESSAGE_ID, received.messageId());
+            assertThat(eventLog.add(died, sent.messageId() + "|" + at + "#Bounce#" + sent.recipient())).isTrue();
+        } finally {
+            camel.getRouteController().startRoute("feedback");
+        }
+
+        awaitStatus(sent, MessageStatus.BOUNCED);
+        awaitSuppressed(sent.recipient(), Reason.HARD_BOUNCE);
+        assertThat(eventsLogged(sent.messageId())).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package routes.feedback;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,16 +29,19 @@ public class FeedbackCounters {
         deltas.add(event.campaignId(), counterOf(event.kind()), 1);
     }
 
-    /** Writes every pending delta; called by the flush timer and, in tests, directly. */
-    public synchronized void flush() {
+    /** Writes every pending delta; returns the campaigns written (the reputation guard judges them next). */
+    public synchronized List<String> flush() {
+        List<String> written = new ArrayList<>();
         for (String campaignId : deltas.campaignIds()) {
             try {
                 deltas.write(campaignId);
+                written.add(campaignId);
             } catch (ConditionalCheckFailedException unknown) {
                 LOG.info("Counters of unknown campaign {} dropped", campaignId);
                 deltas.drop(campaignId);
             }
         }
+        return written;
     }
 
     static String counterOf(String kind) {

@@ -60,14 +60,18 @@ public record FeedbackProperties(
             @DefaultValue("false") boolean simulatorAddresses) {}
 
     /**
-     * Reputation guard: rates over the last {@code window} sends of a campaign, judged once at least
-     * {@code minSends} sends are in the window.
+     * Reputation guard. A campaign: its rates since its last resume, judged once at least {@code minSends} mails
+     * are counted. The account (all mail): its rates over the last {@code accountWindow} (whole UTC days), judged
+     * from {@code accountMinSends} sends; the defaults are SES's review thresholds.
      */
     public record Reputation(
-            @Min(1) @DefaultValue("1000") int window,
             @Min(1) @DefaultValue("20") int minSends,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.05") double bounceRate,
-            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double complaintRate) {}
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double complaintRate,
+            @NotNull @DefaultValue("7d") Duration accountWindow,
+            @Min(1) @DefaultValue("1000") int accountMinSends,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.05") double accountBounceRate,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double accountComplaintRate) {}
 
     /** The SQS delay of the soft-bounce retry in seconds, capped at SQS's 900 s maximum. */
     public int retryDelaySeconds() {

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpMethod;
+import routes.api.ApiRequests;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
@@ -67,6 +70,7 @@ class FeedbackTest {
     @Autowired CamelContext camel;
     @Autowired ProducerTemplate producer;
     @Autowired EventLogRepository eventLog;
+    @Autowired TestRestTemplate http;
 
     FeedbackFixtures fixtures;
 
@@ -382,6 +386,69 @@ class FeedbackTest {
     }
 
     @Test
+    void theGuardJudgesTheCountsOfEveryReplicaAndIsReArmedWhenTheCampaignIsResumed() {
+        String campaignId = FeedbackFixtures.campaign("replicas");
+        fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now().plus(Duration.ofDays(1)));
+        TopicTap alerts = fixtures.tap(aws.topics().alerts());
+        // Other replicas sent 40 mails and saw one hard bounce; this replica consumes the second one: 2 in 40 = 5 %.
+        campaigns.addCounters(campaignId, Map.of("sent", 40L, "bounced", 1L));
+        fixtures.publish("bounce-permanent", fixtures.ledgerRow(campaignId, FeedbackFixtures.address("replicas")), Instant.now());
+
+        await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.receive()).anySatisfy(alert -> {
+                    JsonNode figures = json.readTree(alert);
+                    assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
+                    assertThat(figures.path("sends").asLong()).isEqualTo(40);
+                    assertThat(figures.path("bounces").asLong()).isEqualTo(2);
+                }));
+
+        assertThat(http.exchange("/api/v1/campaigns/" + campaignId + "/resume", HttpMethod.POST,
+                ApiRequests.withKey(null), String.class).getStatusCode().value()).isEqualTo(200);
+        batches.flushNow();
+        assertThat(campaigns.status(campaignId)).as("judged on the mail after the resume only").contains(CampaignStatus.SCHEDULED);
+
+        campaigns.addCounters(campaignId, Map.of("sent", 20L));
+        fixtures.publish("bounce-permanent", fixtures.ledgerRow(campaignId, FeedbackFixtures.address("again")), Instant.now());
+
+        await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.receive()).anySatisfy(alert -> {
+                    JsonNode figures = json.readTree(alert);
+                    assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
+                    assertThat(figures.path("sends").asLong()).isEqualTo(20);
+                    assertThat(figures.path("bounces").asLong()).isEqualTo(1);
+                }));
+    }
+
+    @Test
+    void theAccountGuardAlertsAtSesReviewThresholdsOverAllMailIncludingTransactional() {
+        // A clean day for the account's figures, which every test's events add to.
+        dynamo.deleteItem(b -> b.tableName(aws.table(Tables.EVENTS)).key(Map.of(
+                "messageId", AttributeValue.fromS("account#reputation"),
+                "eventKey", AttributeValue.fromS(LocalDate.now(ZoneOffset.UTC).toString()))));
+        batches.flushNow();
+        TopicTap alerts = fixtures.tap(aws.topics().alerts());
+        Instant at = Instant.now();
+        for (int i = 0; i < 40; i++) {
+            String campaignId = i % 2 == 0 ? FeedbackFixtures.campaign("account") : null;
+            Sent sent = fixtures.ledgerRow(campaignId, FeedbackFixtures.address("account"));
+            fixtures.publish("send", sent, at);
+            if (i < 2) {
+                fixtures.publish("bounce-permanent", sent, at.plusSeconds(1));
+            }
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(alerts.receive()).anySatisfy(alert -> {
+                JsonNode figures = json.readTree(alert);
+                assertThat(figures.path("scope").asText()).isEqualTo("account");
+                assertThat(figures.path("sends").asLong()).isGreaterThanOrEqualTo(40);
+                assertThat(figures.path("bounceRate").asDouble()).isGreaterThanOrEqualTo(0.05);
+            });
+        });
+    }
+
+    @Test
     void everyStatusChangeIsPublishedOnTheStatusTopic() {
         TopicTap statuses = fixtures.tap(aws.topics().status());
         Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("status"), FeedbackFixtures.address("status"));
@@ -436,6 +503,29 @@ class FeedbackTest {
         await().atMost(WAIT).ignoreException(NoSuchKeyException.class).untilAsserted(() -> {
             batches.flushNow();
             assertThat(analyticsLines(at, campaignId)).hasSize(4);
+        });
+    }
+
+    @Test
+    void anAnalyticsLineWaitsOnItsQueueUntilAFileHoldsItSoAWriterDyingMidFileLosesNothing() throws Exception {
+        String campaignId = FeedbackFixtures.campaign("spool");
+        Sent sent = fixtures.ledgerRow(campaignId, FeedbackFixtures.address("spool"));
+        Instant at = Instant.now();
+        String spool = queue(aws.queues().analytics());
+        camel.getRouteController().stopRoute("feedback-analytics-files");
+        try {
+            fixtures.publish("delivery", sent, at);
+
+            // A writer takes the line for its file and dies before the file is in S3.
+            await().atMost(WAIT).until(() -> sqs.receiveMessage(b -> b.queueUrl(spool).maxNumberOfMessages(10)
+                    .visibilityTimeout(1)).messages().stream().anyMatch(m -> m.body().contains(sent.messageId())));
+        } finally {
+            camel.getRouteController().startRoute("feedback-analytics-files");
+        }
+
+        await().atMost(WAIT).ignoreException(NoSuchKeyException.class).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(analyticsLines(at, campaignId)).singleElement().asString().contains(sent.messageId());
         });
     }
 

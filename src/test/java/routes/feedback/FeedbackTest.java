@@ -395,12 +395,7 @@ class FeedbackTest {
         fixtures.publish("bounce-permanent", fixtures.ledgerRow(campaignId, FeedbackFixtures.address("replicas")), Instant.now());
 
         await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.receive()).anySatisfy(alert -> {
-                    JsonNode figures = json.readTree(alert);
-                    assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
-                    assertThat(figures.path("sends").asLong()).isEqualTo(40);
-                    assertThat(figures.path("bounces").asLong()).isEqualTo(2);
-                }));
+        awaitCampaignAlert(alerts, campaignId, 40, 2);
 
         assertThat(http.exchange("/api/v1/campaigns/" + campaignId + "/resume", HttpMethod.POST,
                 ApiRequests.withKey(null), String.class).getStatusCode().value()).isEqualTo(200);
@@ -411,12 +406,7 @@ class FeedbackTest {
         fixtures.publish("bounce-permanent", fixtures.ledgerRow(campaignId, FeedbackFixtures.address("again")), Instant.now());
 
         await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.receive()).anySatisfy(alert -> {
-                    JsonNode figures = json.readTree(alert);
-                    assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
-                    assertThat(figures.path("sends").asLong()).isEqualTo(20);
-                    assertThat(figures.path("bounces").asLong()).isEqualTo(1);
-                }));
+        awaitCampaignAlert(alerts, campaignId, 20, 1);
     }
 
     @Test
@@ -552,6 +542,15 @@ class FeedbackTest {
         });
         assertThat(campaigns.status(waiting)).contains(CampaignStatus.SENT);
         assertThat(campaigns.status(expired)).contains(CampaignStatus.COMPLETED);
+    }
+
+    private void awaitCampaignAlert(TopicTap alerts, String campaignId, long sends, long bounces) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.receive()).anySatisfy(alert -> {
+            JsonNode figures = json.readTree(alert);
+            assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
+            assertThat(figures.path("sends").asLong()).isEqualTo(sends);
+            assertThat(figures.path("bounces").asLong()).isEqualTo(bounces);
+        }));
     }
 
     private void awaitSuppressed(String recipient, Reason reason) {

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
@@ -55,7 +56,7 @@ public class CampaignControl {
     }
 
     public ApiReply resume(@Header("id") String id) {
-        return move(id, EnumSet.of(CampaignStatus.PAUSED), CampaignStatus.SCHEDULED);
+        return move(id, EnumSet.of(CampaignStatus.PAUSED), CampaignStatus.SCHEDULED, () -> campaigns.resume(id));
     }
 
     public ApiReply cancel(@Header("id") String id) {
@@ -81,8 +82,12 @@ public class CampaignControl {
     }
 
     private ApiReply move(String id, Set<CampaignStatus> from, CampaignStatus to) {
+        return move(id, from, to, () -> campaigns.transition(id, from, to));
+    }
+
+    private ApiReply move(String id, Set<CampaignStatus> from, CampaignStatus to, BooleanSupplier transition) {
         Campaigns.Campaign campaign = find(id);
-        if (!campaigns.transition(id, from, to)) {
+        if (!transition.getAsBoolean()) {
             throw ApiProblem.conflict("Campaign " + id + " is " + campaigns.status(id).orElse(campaign.status())
                     + "; only " + from + " can become " + to);
         }

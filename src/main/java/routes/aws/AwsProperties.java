@@ -42,6 +42,7 @@ public record AwsProperties(
      *               launch repeat its last SendMessageBatch without a chunk arriving twice
      * @param send   the standard queue of chunks enqueued again with a delay (a paused campaign's
      *               remainder, soft-bounce retries), which a FIFO queue cannot hold back per message
+     * @param analytics the feedback flow's analytics lines until the file holding them is in S3
      */
     public record Queues(
             @NotBlank @Pattern(regexp = ".+\\.fifo", message = "must name a FIFO queue (ending in .fifo)")
@@ -50,7 +51,8 @@ public record AwsProperties(
             @NotBlank @DefaultValue("mailroutes-ses-events") String sesEvents,
             @NotBlank @DefaultValue("mailroutes-notifications") String notifications,
             @NotBlank @DefaultValue("mailroutes-transactional") String transactional,
-            @NotBlank @DefaultValue("mailroutes-webhooks") String webhooks) {}
+            @NotBlank @DefaultValue("mailroutes-webhooks") String webhooks,
+            @NotBlank @DefaultValue("mailroutes-analytics") String analytics) {}
 
     public record Topics(
             @NotBlank @DefaultValue("mailroutes-ses-events") String sesEvents,

@@ -55,6 +55,7 @@ public class Provisioner {
         queueWithDeadLetters(q.notifications(), 60);
         queueWithDeadLetters(q.transactional(), 120);
         queueWithDeadLetters(q.webhooks(), 60);
+        queueWithDeadLetters(q.analytics(), 300);                   // covers gathering and writing one analytics file
         Tables.definitions(aws).forEach(this::table);
         String sesEventsTopic = sns.createTopic(b -> b.name(aws.topics().sesEvents())).topicArn();
         sns.createTopic(b -> b.name(aws.topics().status()));

@@ -2,6 +2,7 @@ package routes.feedback;
 
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.stereotype.Component;
@@ -9,7 +10,10 @@ import routes.store.EventLog;
 
 /**
  * The idempotent consumer's repository: the DynamoDB event log, so "first delivery wins" holds across
- * replicas. Keys are {@code <logKey>|<eventKey>} ({@link #keyOf}); the event itself is stored with the key.
+ * replicas. Keys are {@code <logKey>|<eventKey>} ({@link #keyOf}); the event itself is stored with the key, and
+ * the SQS message that carried it: a redelivery of that same message means its processing never finished (a
+ * crash between this write and the end, which {@code removeOnFailure} cannot undo), so it is processed again;
+ * a copy in another SQS message (SNS or SES delivering twice) is a duplicate.
  */
 @Component
 public class EventLogRepository extends ServiceSupport implements IdempotentRepository {
@@ -34,7 +38,8 @@ public class EventLogRepository extends ServiceSupport implements IdempotentRepo
                 "sesMessageId", event.event().sesMessageId(),
                 "campaignId", event.campaignId() == null ? "" : event.campaignId(),
                 "event", event.event().json().toString());
-        return log.append(part(key, 0), part(key, 1), attributes, feedback.eventTtl());
+        return log.append(part(key, 0), part(key, 1), attributes, feedback.eventTtl(),
+                exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
     }
 
     @Override

@@ -1,26 +1,26 @@
 package routes.feedback;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Flushes the flow's in-memory batches now (campaign counters, the analytics aggregator) instead of at
+ * Runs the flow's batches now (campaign counters and the reputation guards, the analytics files) instead of at
  * their interval: used at shutdown-free checkpoints such as tests and benchmarks.
  */
 @Component
 public class FeedbackBatches {
 
-    private final FeedbackCounters counters;
     private final ProducerTemplate producer;
+    private final AnalyticsSpool analytics;
 
-    public FeedbackBatches(FeedbackCounters counters, ProducerTemplate producer) {
-        this.counters = counters;
+    public FeedbackBatches(ProducerTemplate producer, AnalyticsSpool analytics) {
         this.producer = producer;
+        this.analytics = analytics;
     }
 
+    /** Writes the counters and judges the reputation guards as the flush timer does, and writes the analytics files. */
     public void flushNow() {
-        counters.flush();
-        producer.sendBodyAndHeader("direct:feedback-analytics-batch", null, Exchange.AGGREGATION_COMPLETE_ALL_GROUPS, true);
+        producer.sendBody("direct:feedback-counters", null);
+        analytics.writeFiles();
     }
 }

@@ -1,6 +1,8 @@
 package routes.feedback;
 
 import jakarta.annotation.PreDestroy;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,20 +30,25 @@ public class FeedbackCounters {
         deltas.add(event.campaignId(), counterOf(event.kind()), 1);
     }
 
-    /**
-     * Writes every pending delta; called by the flush timer, on a graceful stop (else the last interval's
-     * counts were lost with every deployment) and, in tests, directly.
-     */
+    /** On a graceful stop: else the last interval's counts were lost with every deployment. */
     @PreDestroy
-    public synchronized void flush() {
+    public void flushOnStop() {
+        flush();
+    }
+
+    /** Writes every pending delta; returns the campaigns written (the reputation guard judges them next). */
+    public synchronized List<String> flush() {
+        List<String> written = new ArrayList<>();
         for (String campaignId : deltas.campaignIds()) {
             try {
                 deltas.write(campaignId);
+                written.add(campaignId);
             } catch (ConditionalCheckFailedException unknown) {
                 LOG.info("Counters of unknown campaign {} dropped", campaignId);
                 deltas.drop(campaignId);
             }
         }
+        return written;
     }
 
     static String counterOf(String kind) {

@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * The feedback flow's settings ({@code mailroutes.feedback.*}); see docs/feedback.md.
  *
  * @param consumers          concurrent SQS consumers per replica on the ses-events queue
+ * @param visibilityTimeoutSeconds SQS visibility of a received event, extended while it is in work
  * @param allowedTopicArns   SNS topics whose envelopes are processed; empty = the provisioned ses-events topic
  * @param acceptRawDelivery  whether bodies without an SNS envelope (raw message delivery) are processed; they
  *                           carry no signature, so with this on the queue policy is the only guard
@@ -35,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mailroutes.feedback")
 public record FeedbackProperties(
         @Min(1) @DefaultValue("4") int consumers,
+        @Min(10) @DefaultValue("60") int visibilityTimeoutSeconds,
         @NotNull @DefaultValue List<String> allowedTopicArns,
         @DefaultValue("false") boolean acceptRawDelivery,
         @NotBlank @DefaultValue(DEFAULT_SIGNING_CERT_URL_PATTERN) String signingCertUrlPattern,
@@ -80,14 +82,18 @@ public record FeedbackProperties(
             @DefaultValue("false") boolean simulatorAddresses) {}
 
     /**
-     * Reputation guard: rates over the last {@code window} sends of a campaign, judged once at least
-     * {@code minSends} sends are in the window.
+     * Reputation guard. A campaign: its rates since its last resume, judged once at least {@code minSends} mails
+     * are counted. The account (all mail): its rates over the last {@code accountWindow} (whole UTC days), judged
+     * from {@code accountMinSends} sends; the defaults are SES's review thresholds.
      */
     public record Reputation(
-            @Min(1) @DefaultValue("1000") int window,
             @Min(1) @DefaultValue("20") int minSends,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.05") double bounceRate,
-            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double complaintRate) {}
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double complaintRate,
+            @NotNull @DefaultValue("7d") Duration accountWindow,
+            @Min(1) @DefaultValue("1000") int accountMinSends,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.05") double accountBounceRate,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double accountComplaintRate) {}
 
     /** The SQS delay of the soft-bounce retry in seconds, capped at SQS's 900 s maximum. */
     public int retryDelaySeconds() {

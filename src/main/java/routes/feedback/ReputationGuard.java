@@ -1,87 +1,82 @@
 package routes.feedback;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
 import routes.model.StatusEvent;
 import routes.store.Campaigns;
+import routes.store.EventLog;
 
 /**
- * DESIGN §4 reputation guard. Per campaign it keeps the outcomes seen since the oldest of the last
- * {@code window} Send events; once {@code minSends} sends are in the window, a hard-bounce rate or a
- * complaint rate at or above the threshold pauses the campaign. Each replica judges the events it
- * consumes (docs/feedback.md).
+ * DESIGN §4 reputation guard, judged after each counter flush on the persisted counters every replica adds to.
+ * A campaign: once {@code minSends} mails are counted since its last resume, a hard-bounce or complaint rate at or
+ * above the threshold pauses it (one replica wins the pause and alerts). The account (every campaign and
+ * transactional mail): at SES's review thresholds over {@code accountWindow}, an alert, once a day; it pauses
+ * nothing (docs/feedback.md).
  */
 @Component
 public class ReputationGuard {
 
-    /** The figures of a tripped guard: the alert's body. */
-    public record Alert(String campaignId, int sends, int bounces, int complaints, double bounceRate,
-                        double complaintRate, double bounceThreshold, double complaintThreshold, String pausedAt) {}
+    /** The figures of a tripped guard: the alert's body. {@code scope} is campaign or account. */
+    public record Alert(String scope, String campaignId, long sends, long bounces, long complaints, double bounceRate,
+                        double complaintRate, double bounceThreshold, double complaintThreshold, String at) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ReputationGuard.class);
     private static final Set<CampaignStatus> PAUSABLE = EnumSet.of(CampaignStatus.SCHEDULED, CampaignStatus.LAUNCHING,
             CampaignStatus.SENDING, CampaignStatus.SENT);
 
-    private enum Outcome { SEND, BOUNCE, COMPLAINT }
-
     private final FeedbackProperties.Reputation limits;
     private final Campaigns campaigns;
+    private final EventLog log;
     private final Clock clock;
     private final CampaignSummary summary;
-    private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    public ReputationGuard(FeedbackProperties feedback, Campaigns campaigns, Clock clock, CampaignSummary summary) {
-        this.summary = summary;
+    public ReputationGuard(FeedbackProperties feedback, Campaigns campaigns, EventLog log, Clock clock,
+                           CampaignSummary summary) {
         this.limits = feedback.reputation();
         this.campaigns = campaigns;
+        this.log = log;
         this.clock = clock;
+        this.summary = summary;
     }
 
-    /** Records the event's outcome; true when the campaign's window has just crossed a threshold. */
-    public boolean tripped(RecipientEvent event) {
-        Outcome outcome = switch (event.kind()) {
-            case "Send" -> Outcome.SEND;
-            case "Bounce.Permanent" -> Outcome.BOUNCE;
-            case "Complaint" -> Outcome.COMPLAINT;
-            default -> null;
-        };
-        if (outcome == null || event.campaignId() == null || event.campaignId().isEmpty()) {
-            return false;
+    /**
+     * Pauses the campaign when its rates since the last resume cross a threshold; the alert when this call
+     * paused it, null otherwise. Sends are the larger of the send flow's count and SES's Send events.
+     */
+    public Alert judgeCampaign(String campaignId) {
+        Campaigns.Reputation figures = campaigns.reputation(campaignId).orElse(null);
+        if (figures == null || !PAUSABLE.contains(figures.status())) {
+            return null;
         }
-        Window window = windows.computeIfAbsent(event.campaignId(), id -> new Window());
-        synchronized (window) {
-            window.add(outcome, limits.window());
-            return !window.paused && window.sends >= limits.minSends()
-                    && (window.rate(window.bounces) >= limits.bounceRate()
-                    || window.rate(window.complaints) >= limits.complaintRate());
-        }
-    }
-
-    /** Pauses the campaign; the alert when this call paused it, null when it was not in a pausable status. */
-    public Alert pause(RecipientEvent event) {
-        Window window = windows.get(event.campaignId());
-        Alert alert;
-        synchronized (window) {
-            window.paused = true;
-            alert = new Alert(event.campaignId(), window.sends, window.bounces, window.complaints,
-                    window.rate(window.bounces), window.rate(window.complaints), limits.bounceRate(),
-                    limits.complaintRate(), clock.instant().toString());
-        }
-        if (!campaigns.transition(event.campaignId(), PAUSABLE, CampaignStatus.PAUSED)) {
+        long sends = Math.max(figures.sent(), figures.sesSent());
+        Alert alert = alert("campaign", campaignId, sends, figures.bounced(), figures.complained(),
+                limits.minSends(), limits.bounceRate(), limits.complaintRate());
+        if (alert == null || !campaigns.transition(campaignId, PAUSABLE, CampaignStatus.PAUSED)) {
             return null;
         }
         LOG.warn("Campaign {} paused by the reputation guard: {} sends, {} bounces, {} complaints",
-                alert.campaignId(), alert.sends(), alert.bounces(), alert.complaints());
+                campaignId, alert.sends(), alert.bounces(), alert.complaints());
+        return alert;
+    }
+
+    /** The account alert when the account's figures cross SES's review thresholds, once a day; else null. */
+    public Alert judgeAccount(AccountCounters.Figures figures) {
+        Alert alert = alert("account", null, figures.sends(), figures.bounces(), figures.complaints(),
+                limits.accountMinSends(), limits.accountBounceRate(), limits.accountComplaintRate());
+        if (alert == null || !log.markAccountAlerted(LocalDate.now(clock.withZone(ZoneOffset.UTC)))) {
+            return null;
+        }
+        LOG.warn("Account reputation at SES's review level over {}: {} sends, {} bounces, {} complaints",
+                limits.accountWindow(), alert.sends(), alert.bounces(), alert.complaints());
         return alert;
     }
 
@@ -97,32 +92,17 @@ public class ReputationGuard {
         return summary.paused(alert.campaignId(), detail);
     }
 
-    /** Outcomes since the oldest of the last N sends. */
-    private static final class Window {
-        private final Deque<Outcome> outcomes = new ArrayDeque<>();
-        private int sends;
-        private int bounces;
-        private int complaints;
-        private boolean paused;
-
-        void add(Outcome outcome, int maxSends) {
-            outcomes.addLast(outcome);
-            adjust(outcome, 1);
-            while (sends > maxSends) {
-                adjust(outcomes.removeFirst(), -1);
-            }
+    private Alert alert(String scope, String campaignId, long sends, long bounces, long complaints, int minSends,
+                        double bounceThreshold, double complaintThreshold) {
+        if (sends < minSends) {
+            return null;
         }
-
-        double rate(int count) {
-            return sends == 0 ? 0 : (double) count / sends;
+        double bounceRate = (double) bounces / sends;
+        double complaintRate = (double) complaints / sends;
+        if (bounceRate < bounceThreshold && complaintRate < complaintThreshold) {
+            return null;
         }
-
-        private void adjust(Outcome outcome, int delta) {
-            switch (outcome) {
-                case SEND -> sends += delta;
-                case BOUNCE -> bounces += delta;
-                case COMPLAINT -> complaints += delta;
-            }
-        }
+        return new Alert(scope, campaignId, sends, bounces, complaints, bounceRate, complaintRate, bounceThreshold,
+                complaintThreshold, clock.instant().toString());
     }
 }

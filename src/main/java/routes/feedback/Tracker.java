@@ -49,7 +49,8 @@ public class Tracker {
         String id = UUID.nameUUIDFromBytes(EventLogRepository.keyOf(event).getBytes(StandardCharsets.UTF_8)).toString();
         Map<String, String> metadata = new LinkedHashMap<>();
         event.event().tags().forEach((name, value) -> {
-            if (!name.startsWith("ses:")) {
+            // The event's own ids are fields of the status event; the campaignId tag is only a sanitised copy.
+            if (!name.startsWith("ses:") && !name.equals("campaignId") && !name.equals("messageId")) {
                 metadata.put(name, value);
             }
         });

@@ -53,6 +53,40 @@ public class Campaigns {
         return updateIfStatusIn(campaignId, from, "SET #s = :to, updatedAt = :now", values);
     }
 
+    /** The counters the reputation guard judges; {@code <name>GuardBase} holds each one's value at the last resume. */
+    private static final List<String> GUARDED = List.of("sent", "sesSent", "bounced", "complained");
+
+    /**
+     * Resumes a PAUSED campaign (→ SCHEDULED) and re-arms its reputation guard in the same write: the counters'
+     * values now become the guard's base, so it judges only the mail counted after the resume.
+     */
+    public boolean resume(String campaignId) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":to", Items.s(CampaignStatus.SCHEDULED.name()));
+        values.put(":now", Items.s(clock.instant().toString()));
+        values.put(":zero", Items.n(0));
+        StringBuilder update = new StringBuilder("SET #s = :to, updatedAt = :now");
+        GUARDED.forEach(name -> update.append(", ").append(name).append("GuardBase = if_not_exists(")
+                .append(name).append("Count, :zero)"));
+        return updateIfStatusIn(campaignId, Set.of(CampaignStatus.PAUSED), update.toString(), values);
+    }
+
+    /** What the reputation guard judges: the campaign's status and its counts since the last resume. */
+    public record Reputation(CampaignStatus status, long sent, long sesSent, long bounced, long complained) {}
+
+    /** The campaign's {@link Reputation}, from the persisted counters every replica adds to (consistent read). */
+    public Optional<Reputation> reputation(String campaignId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(campaignId))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        long[] since = GUARDED.stream().mapToLong(name -> Items.number(item, name + "Count")
+                - Items.number(item, name + "GuardBase")).toArray();
+        return Optional.of(new Reputation(CampaignStatus.valueOf(Items.string(item, "status")),
+                since[0], since[1], since[2], since[3]));
+    }
+
     /** One UpdateItem ({@code #s} names the status) on the condition that the status is one of {@code from}. */
     private boolean updateIfStatusIn(String campaignId, Set<CampaignStatus> from, String update,
                                      Map<String, AttributeValue> values) {

@@ -3,6 +3,7 @@ package routes.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -17,12 +18,14 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  * The immutable event log (events table, {@code messageId} + {@code eventKey}, DESIGN §3). The conditional
  * put decides whether an event is new, which makes event processing idempotent across replicas.
  * Soft bounces per address are logged here too, under the key {@code softbounce#<address>}, so the
- * 30-day count is one Query.
+ * 30-day count is one Query. The account's daily send, bounce and complaint counts live here too, under
+ * {@code account#reputation}, so the account reputation guard's window is one Query.
  */
 @Component
 public class EventLog {
 
     private static final String SOFT_BOUNCE_KEY = "softbounce#";
+    private static final String ACCOUNT_KEY = "account#reputation";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -36,6 +39,17 @@ public class EventLog {
 
     /** Logs the event unless it is logged already; true when it is new. {@code attributes} are stored with it. */
     public boolean append(String messageId, String eventKey, Map<String, String> attributes, Duration ttl) {
+        return append(messageId, eventKey, attributes, ttl, null);
+    }
+
+    /**
+     * As {@link #append(String, String, Map, Duration)}, remembering the delivery that logged it (attribute
+     * {@code deliveryId}, e.g. the SQS message id): the same delivery may log it again and gets true, since a
+     * delivery seen again was not finished (SQS deletes a message only after its processing completed). Any
+     * other delivery of the event is a duplicate.
+     */
+    public boolean append(String messageId, String eventKey, Map<String, String> attributes, Duration ttl,
+                          String deliveryId) {
         Map<String, AttributeValue> item = new HashMap<>();
         attributes.forEach((name, value) -> {
             if (value != null) {
@@ -46,8 +60,18 @@ public class EventLog {
         item.put("eventKey", Items.s(eventKey));
         item.put("loggedAt", Items.s(clock.instant().toString()));
         item.put("ttl", Items.n(clock.instant().plus(ttl).getEpochSecond()));
+        String condition = "attribute_not_exists(eventKey)";
+        Map<String, AttributeValue> values = null;
+        if (deliveryId != null) {
+            item.put("deliveryId", Items.s(deliveryId));
+            condition += " OR deliveryId = :d";
+            values = Map.of(":d", Items.s(deliveryId));
+        }
+        String unlessLogged = condition;
+        Map<String, AttributeValue> delivery = values;
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(eventKey)"));
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(unlessLogged)
+                    .expressionAttributeValues(delivery));
             return true;
         } catch (ConditionalCheckFailedException seen) {
             return false;
@@ -78,6 +102,44 @@ public class EventLog {
                         .expressionAttributeValues(Map.of(":k", Items.s(address), ":since", Items.s(since)))
                         .select(Select.COUNT))
                 .stream().mapToLong(page -> page.count()).sum();
+    }
+
+    /**
+     * Adds to the account's counts of {@code day} (one item per day under {@value #ACCOUNT_KEY}, attributes named
+     * as the deltas' keys, kept {@code ttl}) and returns each count summed over the days from {@code since} on.
+     */
+    public Map<String, Long> addAccountCounts(LocalDate day, Map<String, Long> deltas, LocalDate since, Duration ttl) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":ttl", Items.n(clock.instant().plus(ttl).getEpochSecond())));
+        StringBuilder add = new StringBuilder("SET #ttl = :ttl ADD ");
+        names.put("#ttl", "ttl");
+        deltas.forEach((name, delta) -> {
+            int i = values.size();
+            names.put("#c" + i, name);
+            values.put(":c" + i, Items.n(delta));
+            add.append(i == 1 ? "" : ", ").append("#c").append(i).append(" :c").append(i);
+        });
+        dynamo.updateItem(b -> b.tableName(table).key(key(ACCOUNT_KEY, day.toString()))
+                .updateExpression(add.toString()).expressionAttributeNames(names).expressionAttributeValues(values));
+        Map<String, Long> sums = new HashMap<>();
+        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression("messageId = :k AND eventKey >= :since")
+                        .expressionAttributeValues(Map.of(":k", Items.s(ACCOUNT_KEY), ":since", Items.s(since.toString()))))
+                .items().forEach(item -> deltas.keySet().forEach(name -> sums.merge(name, Items.number(item, name), Long::sum)));
+        return sums;
+    }
+
+    /** Marks {@code day}'s account figures as alerted; true only for the first caller of the day, on any replica. */
+    public boolean markAccountAlerted(LocalDate day) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(ACCOUNT_KEY, day.toString()))
+                    .updateExpression("SET alertedAt = :now")
+                    .conditionExpression("attribute_not_exists(alertedAt)")
+                    .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException alerted) {
+            return false;
+        }
     }
 
     private static Map<String, AttributeValue> key(String messageId, String eventKey) {

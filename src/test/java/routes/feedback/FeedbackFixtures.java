@@ -61,9 +61,9 @@ class FeedbackFixtures {
         return local + "-" + UUID.randomUUID() + "@example.org";
     }
 
-    /** A ledger row in {@code status} with a made-up SES message id, as after SendRawEmail. */
+    /** A ledger row in {@code status}; a null campaign makes it a transactional row. */
     Sent ledgerRow(String campaignId, String recipient, MessageStatus status, Map<String, String> extra) {
-        String messageId = MessageIds.forCampaign(campaignId, recipient);
+        String messageId = campaignId == null ? UUID.randomUUID().toString() : MessageIds.forCampaign(campaignId, recipient);
         String sesMessageId = "0100-" + UUID.randomUUID();
         putRow(campaignId, recipient, messageId, sesMessageId, status, extra);
         return new Sent(campaignId, recipient, messageId, sesMessageId);
@@ -113,7 +113,7 @@ class FeedbackFixtures {
     String render(String name, Sent sent, Instant at) {
         return fixture(name)
                 .replace("${messageId}", sent.messageId())
-                .replace("${campaignId}", sent.campaignId())
+                .replace("${campaignId}", sent.campaignId() == null ? "" : sent.campaignId())
                 .replace("${recipient}", sent.recipient())
                 .replace("${sesMessageId}", sent.sesMessageId())
                 .replace("${sentAt}", at.minusSeconds(60).toString())
@@ -159,7 +159,9 @@ class FeedbackFixtures {
         Map<String, AttributeValue> item = new HashMap<>();
         extra.forEach((k, v) -> item.put(k, AttributeValue.fromS(v)));
         item.put("messageId", AttributeValue.fromS(messageId));
-        item.put("campaignId", AttributeValue.fromS(campaignId));
+        if (campaignId != null) {
+            item.put("campaignId", AttributeValue.fromS(campaignId));
+        }
         item.put("recipient", AttributeValue.fromS(recipient));
         item.put("status", AttributeValue.fromS(status.name()));
         item.put("statusRank", AttributeValue.fromN(Integer.toString(status.rank())));

@@ -28,16 +28,24 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.support.DefaultExchange;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpMethod;
+import routes.api.ApiRequests;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
+import routes.intake.CampaignBucket;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
@@ -48,6 +56,7 @@ import routes.store.SuppressionList.Reason;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -75,6 +84,9 @@ class FeedbackTest {
     @Autowired ObjectMapper json;
     @Autowired CamelContext camel;
     @Autowired MeterRegistry meters;
+    @Autowired ProducerTemplate producer;
+    @Autowired EventLogRepository eventLog;
+    @Autowired TestRestTemplate http;
 
     FeedbackFixtures fixtures;
 
@@ -415,6 +427,61 @@ class FeedbackTest {
     }
 
     @Test
+    void aCampaignWhoseIdHasDotsAndColonsGetsItsFeedbackAlthoughSesTagsCannotHoldThem() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String id = "news.v2:" + run + ".x";
+        String template = "dotted-" + run;
+        Map.of("template.json", "{\"requiredVariables\": []}", "subject.vm", "News", "body.txt.vm", "Hello",
+                "body.html.vm", "<p>Hello</p>").forEach((file, content) -> s3.putObject(
+                b -> b.bucket(aws.bucket()).key("templates/" + template + "/" + file), RequestBody.fromString(content)));
+        String bounced = "bounce+" + run + "@simulator.amazonses.com";
+        TopicTap statuses = fixtures.tap(aws.topics().status());
+        CampaignBucket bucket = new CampaignBucket(s3, aws);
+        bucket.drop(run + ".csv", "email\nsuccess+a" + run + "@simulator.amazonses.com\n"
+                + "success+b" + run + "@simulator.amazonses.com\n" + bounced + "\n");
+        bucket.drop(run + ".manifest.json", "{\"campaignId\":\"" + id + "\",\"template\":\"" + template + "\"}");
+        bucket.awaitReport(run + ".manifest.json");
+
+        producer.sendBody("direct:launch-now", null);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(campaigns.find(id).orElseThrow().counts())
+                    .containsEntry("delivered", 2L).containsEntry("bounced", 1L);
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(statuses.receive()).anySatisfy(body -> {
+            JsonNode event = json.readTree(body);
+            assertThat(event.path("recipient").asText()).isEqualTo(bounced);
+            assertThat(event.path("status").asText()).isEqualTo("BOUNCED");
+            assertThat(event.path("campaignId").asText()).isEqualTo(id);
+        }));
+    }
+
+    @Test
+    void aBounceWhoseConsumerDiedAfterLoggingItIsAppliedWhenSqsDeliversItAgain() throws Exception {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("crash"), FeedbackFixtures.address("crash"));
+        Instant at = Instant.now();
+        String sesEvents = queue(aws.queues().sesEvents());
+        camel.getRouteController().stopRoute("feedback");
+        try {
+            fixtures.publish("bounce-permanent", sent, at);
+            // The consumer that dies: it receives the message, logs the event, and is gone before tracking it.
+            Message received = await().atMost(WAIT).until(() -> sqs.receiveMessage(b -> b.queueUrl(sesEvents)
+                            .maxNumberOfMessages(10).visibilityTimeout(1).waitTimeSeconds(1)).messages().stream()
+                    .filter(m -> m.body().contains(sent.messageId())).findFirst().orElse(null), m -> m != null);
+            Exchange died = new DefaultExchange(camel);
+            died.getMessage().setHeader(Sqs2Constants.MESSAGE_ID, received.messageId());
+            assertThat(eventLog.add(died, sent.messageId() + "|" + at + "#Bounce#" + sent.recipient())).isTrue();
+        } finally {
+            camel.getRouteController().startRoute("feedback");
+        }
+
+        awaitStatus(sent, MessageStatus.BOUNCED);
+        awaitSuppressed(sent.recipient(), Reason.HARD_BOUNCE);
+        assertThat(eventsLogged(sent.messageId())).isEqualTo(1);
+    }
+
+    @Test
     void theReputationGuardPausesACampaignWhoseBounceRateCrossesFivePercent() {
         String campaignId = FeedbackFixtures.campaign("reputation");
         fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now());
@@ -433,6 +500,59 @@ class FeedbackTest {
             assertThat(figures.path("bounces").asInt()).isEqualTo(1);
             assertThat(figures.path("bounceRate").asDouble()).isEqualTo(0.05);
         }));
+    }
+
+    @Test
+    void theGuardJudgesTheCountsOfEveryReplicaAndIsReArmedWhenTheCampaignIsResumed() {
+        String campaignId = FeedbackFixtures.campaign("replicas");
+        fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now().plus(Duration.ofDays(1)));
+        TopicTap alerts = fixtures.tap(aws.topics().alerts());
+        // Other replicas sent 40 mails and saw one hard bounce; this replica consumes the second one: 2 in 40 = 5 %.
+        campaigns.addCounters(campaignId, Map.of("sent", 40L, "bounced", 1L));
+        fixtures.publish("bounce-permanent", fixtures.ledgerRow(campaignId, FeedbackFixtures.address("replicas")), Instant.now());
+
+        await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
+        awaitCampaignAlert(alerts, campaignId, 40, 2);
+
+        assertThat(http.exchange("/api/v1/campaigns/" + campaignId + "/resume", HttpMethod.POST,
+                ApiRequests.withKey(null), String.class).getStatusCode().value()).isEqualTo(200);
+        batches.flushNow();
+        assertThat(campaigns.status(campaignId)).as("judged on the mail after the resume only").contains(CampaignStatus.SCHEDULED);
+
+        campaigns.addCounters(campaignId, Map.of("sent", 20L));
+        fixtures.publish("bounce-permanent", fixtures.ledgerRow(campaignId, FeedbackFixtures.address("again")), Instant.now());
+
+        await().atMost(WAIT).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.PAUSED);
+        awaitCampaignAlert(alerts, campaignId, 20, 1);
+    }
+
+    @Test
+    void theAccountGuardAlertsAtSesReviewThresholdsOverAllMailIncludingTransactional() {
+        // A clean day for the account's figures, which every test's events add to.
+        dynamo.deleteItem(b -> b.tableName(aws.table(Tables.EVENTS)).key(Map.of(
+                "messageId", AttributeValue.fromS("account#reputation"),
+                "eventKey", AttributeValue.fromS(LocalDate.now(ZoneOffset.UTC).toString()))));
+        batches.flushNow();
+        TopicTap alerts = fixtures.tap(aws.topics().alerts());
+        Instant at = Instant.now();
+        for (int i = 0; i < 40; i++) {
+            String campaignId = i % 2 == 0 ? FeedbackFixtures.campaign("account") : null;
+            Sent sent = fixtures.ledgerRow(campaignId, FeedbackFixtures.address("account"));
+            fixtures.publish("send", sent, at);
+            if (i < 2) {
+                fixtures.publish("bounce-permanent", sent, at.plusSeconds(1));
+            }
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(alerts.receive()).anySatisfy(alert -> {
+                JsonNode figures = json.readTree(alert);
+                assertThat(figures.path("scope").asText()).isEqualTo("account");
+                assertThat(figures.path("sends").asLong()).isGreaterThanOrEqualTo(40);
+                assertThat(figures.path("bounceRate").asDouble()).isGreaterThanOrEqualTo(0.05);
+            });
+        });
     }
 
     @Test
@@ -490,6 +610,29 @@ class FeedbackTest {
         await().atMost(WAIT).ignoreException(NoSuchKeyException.class).untilAsserted(() -> {
             batches.flushNow();
             assertThat(analyticsLines(at, campaignId)).hasSize(4);
+        });
+    }
+
+    @Test
+    void anAnalyticsLineWaitsOnItsQueueUntilAFileHoldsItSoAWriterDyingMidFileLosesNothing() throws Exception {
+        String campaignId = FeedbackFixtures.campaign("spool");
+        Sent sent = fixtures.ledgerRow(campaignId, FeedbackFixtures.address("spool"));
+        Instant at = Instant.now();
+        String spool = queue(aws.queues().analytics());
+        camel.getRouteController().stopRoute("feedback-analytics-files");
+        try {
+            fixtures.publish("delivery", sent, at);
+
+            // A writer takes the line for its file and dies before the file is in S3.
+            await().atMost(WAIT).until(() -> sqs.receiveMessage(b -> b.queueUrl(spool).maxNumberOfMessages(10)
+                    .visibilityTimeout(1)).messages().stream().anyMatch(m -> m.body().contains(sent.messageId())));
+        } finally {
+            camel.getRouteController().startRoute("feedback-analytics-files");
+        }
+
+        await().atMost(WAIT).ignoreException(NoSuchKeyException.class).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(analyticsLines(at, campaignId)).singleElement().asString().contains(sent.messageId());
         });
     }
 
@@ -567,6 +710,15 @@ class FeedbackTest {
         public void close() {
             server.stop(0);
         }
+    }
+
+    private void awaitCampaignAlert(TopicTap alerts, String campaignId, long sends, long bounces) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.receive()).anySatisfy(alert -> {
+            JsonNode figures = json.readTree(alert);
+            assertThat(figures.path("campaignId").asText()).isEqualTo(campaignId);
+            assertThat(figures.path("sends").asLong()).isEqualTo(sends);
+            assertThat(figures.path("bounces").asLong()).isEqualTo(bounces);
+        }));
     }
 
     private void awaitSuppressed(String recipient, Reason reason) {

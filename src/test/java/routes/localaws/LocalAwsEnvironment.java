@@ -60,6 +60,8 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         // The API key local-dev-key (as in application-local.yaml) and an unsubscribe secret.
         properties.put("mailroutes.api.key-hashes[0]", "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c");
         properties.put("mailroutes.unsubscribe.secret", "test-unsubscribe-secret");
+        // The account reputation guard judges from 1,000 sends in production; a test reaches 40 quickly.
+        properties.put("mailroutes.feedback.reputation.account-min-sends", "40");
         // Tests fire requests back to back with the one key; ApiKeysTest covers the limit itself.
         properties.put("mailroutes.api.requests-per-second", "10000");
         // DynamoDB Local logs two INFO lines per request, which skews the send benchmark, and every failed

@@ -1,5 +1,7 @@
 package routes.api;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -28,6 +30,21 @@ final class ApiInput {
         }
         var named = NAMED_ADDRESS.matcher(value.trim());
         return named.matches() ? isAddress(named.group(1)) : isAddress(value);
+    }
+
+    /**
+     * An address from a path segment, which reaches the route still percent-encoded ({@code a%40example.org},
+     * as {@code encodeURIComponent} sends it). Decoded here, with a literal {@code +} kept as the plus of a
+     * sub-address rather than a space (form decoding is not URL decoding).
+     */
+    static String pathAddress(String field, String value) {
+        String decoded;
+        try {
+            decoded = value == null ? null : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            throw ApiProblem.invalid(field, "email", field + " is not a valid percent-encoded email address");
+        }
+        return address(field, decoded);
     }
 
     static String address(String field, String value) {

@@ -42,7 +42,7 @@ public class RecipientErasure {
     }
 
     public ApiReply erase(@Header("email") String email) {
-        String address = ApiInput.address("email", email);
+        String address = ApiInput.pathAddress("email", email);
         String pseudonym = SuppressionList.pseudonym(address);
         List<Ledger.Entry> rows = ledger.eraseRecipient(address, pseudonym);
         // Deleting a missing key is a no-op, so campaign rows need no check for a stored request.

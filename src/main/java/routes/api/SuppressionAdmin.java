@@ -58,7 +58,7 @@ public class SuppressionAdmin {
     }
 
     public ApiReply remove(@Header("email") String email) {
-        String address = ApiInput.address("email", email);
+        String address = ApiInput.pathAddress("email", email);
         suppressions.removeAudited(address, "api").orElseThrow(() -> ApiProblem.notFound("Address is not suppressed"));
         return ApiReply.json(204, null);
     }

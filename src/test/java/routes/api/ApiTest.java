@@ -7,6 +7,9 @@ import static routes.api.ApiRequests.headers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -198,6 +201,23 @@ class ApiTest {
                 .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(SuppressionList.AUDIT_PARTITION)))).items())
                 .anyMatch(item -> item.get("eventKey").s().endsWith(SuppressionList.pseudonym(address)));
         assertThat(call(HttpMethod.DELETE, "/api/v1/suppressions/" + address, null, KEY).getStatusCode().value()).isEqualTo(404);
+    }
+
+    @Test
+    void anAddressPercentEncodedInThePathWorksAsItDoesRaw() throws Exception {
+        String address = unique("eve+news") + "@example.org";
+        assertThat(post("/api/v1/suppressions", Map.of("email", address)).getStatusCode().value()).isEqualTo(201);
+
+        String encoded = URLEncoder.encode(address, StandardCharsets.UTF_8);
+        assertThat(encoded).contains("%40").contains("%2B");
+        URI path = URI.create(http.getRootUri() + "/api/v1/suppressions/" + encoded);
+        ResponseEntity<String> removed = http.exchange(path, HttpMethod.DELETE, new HttpEntity<>(null, headers(KEY)), String.class);
+
+        assertThat(removed.getStatusCode().value()).as(removed.getBody()).isEqualTo(204);
+        assertThat(suppressions.find(address)).isEmpty();
+        URI erase = URI.create(http.getRootUri() + "/api/v1/recipients/" + encoded);
+        assertThat(http.exchange(erase, HttpMethod.DELETE, new HttpEntity<>(null, headers(KEY)), String.class)
+                .getStatusCode().is2xxSuccessful()).isTrue();
     }
 
     @Test

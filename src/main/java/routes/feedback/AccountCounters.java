@@ -21,14 +21,12 @@ public class AccountCounters {
 
     private final EventLog log;
     private final FeedbackProperties.Reputation reputation;
-    private final FeedbackProperties feedback;
     private final Clock clock;
     private final Map<String, AtomicLong> pending = new LinkedHashMap<>(Map.of(
             "sends", new AtomicLong(), "bounces", new AtomicLong(), "complaints", new AtomicLong()));
 
     public AccountCounters(EventLog log, FeedbackProperties feedback, Clock clock) {
         this.log = log;
-        this.feedback = feedback;
         this.reputation = feedback.reputation();
         this.clock = clock;
     }
@@ -55,7 +53,7 @@ public class AccountCounters {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         try {
             Map<String, Long> sums = log.addAccountCounts(today, deltas,
-                    today.minusDays(Math.max(1, reputation.accountWindow().toDays()) - 1), feedback.eventTtl());
+                    today.minusDays(Math.max(1, reputation.accountWindow().toDays()) - 1));
             return new Figures(sums.get("sends"), sums.get("bounces"), sums.get("complaints"));
         } catch (RuntimeException e) {
             deltas.forEach((name, delta) -> pending.get(name).addAndGet(delta));

@@ -19,11 +19,9 @@ import routes.store.EventLog;
 public class EventLogRepository extends ServiceSupport implements IdempotentRepository {
 
     private final EventLog log;
-    private final FeedbackProperties feedback;
 
-    public EventLogRepository(EventLog log, FeedbackProperties feedback) {
+    public EventLogRepository(EventLog log) {
         this.log = log;
-        this.feedback = feedback;
     }
 
     public static String keyOf(RecipientEvent event) {
@@ -38,13 +36,13 @@ public class EventLogRepository extends ServiceSupport implements IdempotentRepo
                 "sesMessageId", event.event().sesMessageId(),
                 "campaignId", event.campaignId() == null ? "" : event.campaignId(),
                 "event", event.event().json().toString());
-        return log.append(part(key, 0), part(key, 1), attributes, feedback.eventTtl(),
+        return log.append(part(key, 0), part(key, 1), attributes,
                 exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
     }
 
     @Override
     public boolean add(String key) {
-        return log.append(part(key, 0), part(key, 1), Map.of(), feedback.eventTtl());
+        return log.append(part(key, 0), part(key, 1), Map.of());
     }
 
     @Override

@@ -25,7 +25,6 @@ import org.springframework.validation.annotation.Validated;
  * @param signingCertUrlPattern regular expression the whole {@code SigningCertURL} of an envelope must match
  *                           before it is fetched: https on an SNS host of AWS by default
  * @param signingCertFetchTimeout connect and response timeout of that one fetch per certificate
- * @param eventTtl           how long event-log rows are kept
  * @param counterFlushInterval how often aggregated campaign counters are written
  * @param analyticsBatchSize events per analytics file
  * @param analyticsInterval  longest time an event waits for its analytics file
@@ -41,7 +40,6 @@ public record FeedbackProperties(
         @DefaultValue("false") boolean acceptRawDelivery,
         @NotBlank @DefaultValue(DEFAULT_SIGNING_CERT_URL_PATTERN) String signingCertUrlPattern,
         @NotNull @DefaultValue("5s") Duration signingCertFetchTimeout,
-        @NotNull @DefaultValue("P90D") Duration eventTtl,
         @NotNull @DefaultValue("5s") Duration counterFlushInterval,
         @Min(1) @DefaultValue("1000") int analyticsBatchSize,
         @NotNull @DefaultValue("60s") Duration analyticsInterval,

@@ -33,6 +33,10 @@ public class Tracker {
         Map<String, Object> detail = detailOf(event);
         Map<String, AttributeValue> extra = new HashMap<>();
         detail.forEach((name, value) -> extra.put(attributeOf(event, name), AttributeValue.fromS(String.valueOf(value))));
+        // Events find the row by its tag and may overtake the send flow's own write of SES's message id.
+        if (event.event().sesMessageId() != null) {
+            extra.put("sesMessageId", AttributeValue.fromS(event.event().sesMessageId()));
+        }
         if (ledger.advance(event.messageId(), status, extra, EventLogRepository.keyOf(event))) {
             exchange.setProperty(STATUS_EVENT, statusEvent(event, status, detail));
         }

@@ -20,8 +20,8 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import routes.aws.AwsProperties;
 import routes.model.EmailRequest;
 
 /**
@@ -42,9 +42,9 @@ public class MimeComposer {
     private final UnsubscribeLinks links;
     private final String defaultConfigurationSet;
 
-    public MimeComposer(UnsubscribeLinks links, @Value("${mailroutes.aws.configuration-set}") String defaultConfigurationSet) {
+    public MimeComposer(UnsubscribeLinks links, AwsProperties aws) {
         this.links = links;
-        this.defaultConfigurationSet = defaultConfigurationSet;
+        this.defaultConfigurationSet = aws.configurationSet();
     }
 
     public void compose(Rendered rendered, Exchange exchange) throws MessagingException {

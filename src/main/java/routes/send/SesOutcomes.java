@@ -9,8 +9,8 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import routes.aws.AwsProperties;
 import routes.model.LogRedaction;
 import routes.model.MessageStatus;
 import routes.store.Ledger;
@@ -45,7 +45,7 @@ public class SesOutcomes {
     private final Clock clock;
 
     public SesOutcomes(Ledger ledger, SendCounters counters, SendRate rate, AccountPause accountPause,
-                       SendProperties properties, @Value("${mailroutes.aws.max-receive-count}") int maxReceiveCount,
+                       SendProperties properties, AwsProperties aws,
                        ObjectMapper json, Clock clock) {
         this.json = json;
         this.clock = clock;
@@ -54,7 +54,7 @@ public class SesOutcomes {
         this.rate = rate;
         this.accountPause = accountPause;
         this.properties = properties;
-        this.maxReceiveCount = maxReceiveCount;
+        this.maxReceiveCount = aws.maxReceiveCount();
     }
 
     /** SES took the mail: SENT with its MessageId; a soft-bounce retry's recipient was counted sent already. */

@@ -42,18 +42,15 @@ public class TransactionalContent {
     private final SuppressionList suppressions;
     private final EventLog events;
     private final Clock clock;
-    private final Duration eventTtl;
 
     public TransactionalContent(S3Client s3, AwsProperties aws, ObjectMapper json, SuppressionList suppressions,
-                                EventLog events, Clock clock,
-                                @Value("${mailroutes.feedback.event-ttl:90d}") Duration eventTtl) {
+                                EventLog events, Clock clock) {
         this.s3 = s3;
         this.bucket = aws.bucket();
         this.reader = json.readerFor(EmailRequest.class);
         this.suppressions = suppressions;
         this.events = events;
         this.clock = clock;
-        this.eventTtl = eventTtl;
     }
 
     /** The stored request of a transactional recipient, without suppressed addresses; empty for a campaign recipient. */
@@ -110,7 +107,7 @@ public class TransactionalContent {
             String normalised = SuppressionList.normalise(address);
             if (suppressed.contains(normalised)) {
                 events.append(messageId, clock.instant() + "#" + SUPPRESSED_EVENT + "#" + normalised,
-                        Map.of("field", field, "address", normalised), eventTtl);
+                        Map.of("field", field, "address", normalised));
             } else {
                 kept.add(address);
             }

@@ -30,26 +30,37 @@ public class EventLog {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
+    private final Duration retention;
 
     public EventLog(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
         this.dynamo = dynamo;
         this.table = aws.table(Tables.EVENTS);
         this.clock = clock;
+        this.retention = aws.retention();
+    }
+
+    /** A row's DynamoDB TTL, {@code ttl} from now. */
+    private AttributeValue expiry(Duration ttl) {
+        return Items.n(clock.instant().plus(ttl).getEpochSecond());
     }
 
     /** Logs the event unless it is logged already; true when it is new. {@code attributes} are stored with it. */
-    public boolean append(String messageId, String eventKey, Map<String, String> attributes, Duration ttl) {
-        return append(messageId, eventKey, attributes, ttl, null);
+    public boolean append(String messageId, String eventKey, Map<String, String> attributes) {
+        return append(messageId, eventKey, attributes, null);
     }
 
     /**
-     * As {@link #append(String, String, Map, Duration)}, remembering the delivery that logged it (attribute
+     * As {@link #append(String, String, Map)}, remembering the delivery that logged it (attribute
      * {@code deliveryId}, e.g. the SQS message id): the same delivery may log it again and gets true, since a
      * delivery seen again was not finished (SQS deletes a message only after its processing completed). Any
      * other delivery of the event is a duplicate.
      */
-    public boolean append(String messageId, String eventKey, Map<String, String> attributes, Duration ttl,
-                          String deliveryId) {
+    public boolean append(String messageId, String eventKey, Map<String, String> attributes, String deliveryId) {
+        return put(messageId, eventKey, attributes, retention, deliveryId);
+    }
+
+    /** Events are kept {@code mailroutes.aws.retention} (90 days), like the messages rows; soft bounces their window. */
+    private boolean put(String messageId, String eventKey, Map<String, String> attributes, Duration ttl, String deliveryId) {
         Map<String, AttributeValue> item = new HashMap<>();
         attributes.forEach((name, value) -> {
             if (value != null) {
@@ -59,7 +70,7 @@ public class EventLog {
         item.put("messageId", Items.s(messageId));
         item.put("eventKey", Items.s(eventKey));
         item.put("loggedAt", Items.s(clock.instant().toString()));
-        item.put("ttl", Items.n(clock.instant().plus(ttl).getEpochSecond()));
+        item.put("ttl", expiry(ttl));
         String condition = "attribute_not_exists(eventKey)";
         Map<String, AttributeValue> values = null;
         if (deliveryId != null) {
@@ -95,7 +106,7 @@ public class EventLog {
      */
     public long softBounce(String email, Instant at, String sourceMessageId, Duration window) {
         String address = SOFT_BOUNCE_KEY + email;
-        append(address, at + "#" + sourceMessageId, Map.of("sourceMessageId", sourceMessageId), window);
+        put(address, at + "#" + sourceMessageId, Map.of("sourceMessageId", sourceMessageId), window, null);
         String since = clock.instant().minus(window).toString();
         return dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
                         .keyConditionExpression("messageId = :k AND eventKey >= :since")
@@ -106,11 +117,11 @@ public class EventLog {
 
     /**
      * Adds to the account's counts of {@code day} (one item per day under {@value #ACCOUNT_KEY}, attributes named
-     * as the deltas' keys, kept {@code ttl}) and returns each count summed over the days from {@code since} on.
+     * as the deltas' keys, kept as long as events) and returns each count summed over the days from {@code since} on.
      */
-    public Map<String, Long> addAccountCounts(LocalDate day, Map<String, Long> deltas, LocalDate since, Duration ttl) {
+    public Map<String, Long> addAccountCounts(LocalDate day, Map<String, Long> deltas, LocalDate since) {
         Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":ttl", Items.n(clock.instant().plus(ttl).getEpochSecond())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":ttl", expiry(retention)));
         StringBuilder add = new StringBuilder("SET #ttl = :ttl ADD ");
         names.put("#ttl", "ttl");
         deltas.forEach((name, delta) -> {

@@ -1,4 +1,4 @@
-package routes.intake;
+package routes;
 
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Hands the cluster service bean (file lock locally, Kubernetes Lease in production) to Camel before
  * the routes start. Without it the YAML routes are built before camel-spring-boot registers the
- * service, and {@code master:} fails with "No cluster service found".
+ * service, and {@code master:} fails with "No cluster service found". In the root package because every
+ * flow with a single-active route (intake, launch, the queue-depth poller) depends on it.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClusterServiceRegistration {

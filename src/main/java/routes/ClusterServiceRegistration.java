@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
  * Hands the cluster service bean (file lock locally, Kubernetes Lease in production) to Camel before
  * the routes start. Without it the YAML routes are built before camel-spring-boot registers the
  * service, and {@code master:} fails with "No cluster service found". In the root package because every
- * flow with a single-active route (intake, launch, the queue-depth poller) depends on it.
+ * flow with a single-active (master:) route depends on it, not intake alone.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClusterServiceRegistration {

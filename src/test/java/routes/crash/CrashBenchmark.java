@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -59,7 +60,12 @@ class CrashBenchmark {
 
     private enum Phase { LAUNCH, SEND, FEEDBACK }
 
-    private record Kill(int number, Phase target, String status, long mailsBefore, int sendingRows, double upSeconds) {}
+    /** What waiting for a kill moment found: the moment, the campaign already past the phase, or nothing moving. */
+    private enum Moment { REACHED, PAST, STALLED }
+
+    /** {@code newlySending}: rows SENDING right after the kill that were not SENDING after the previous one. */
+    private record Kill(int number, Phase target, String status, long mailsBefore, int sendingRows, int newlySending,
+            double upSeconds) {}
 
     private final int recipients = Integer.getInteger("crash.recipients", 2000);
     private final int plannedKills = Integer.getInteger("crash.kills", 12);
@@ -67,6 +73,9 @@ class CrashBenchmark {
     private final int pairRecipients = Integer.getInteger("crash.pair.recipients", 500);
     private final int pairRate = Integer.getInteger("crash.pair.rate", 20);
     private final long seed = Long.getLong("crash.seed", System.nanoTime());
+    private final Duration stallAfter = Duration.ofSeconds(Long.getLong("crash.stall-seconds", 180));
+    /** The application's default (5) unless set: each kill costs every chunk in flight one receive. */
+    private final String maxReceiveCount = System.getProperty("crash.max-receive-count");
     private final Random random = new Random(seed);
 
     private Path work;
@@ -104,31 +113,42 @@ class CrashBenchmark {
         MailroutesJvm app = startApp(properties);
         state.dropCampaign(KILL_CAMPAIGN + ".json", campaignJson(KILL_CAMPAIGN, outcomes.keySet()));
         List<Kill> kills = new ArrayList<>();
-        int sendingBefore = 0;
+        Set<String> sendingBefore = Set.of();
         for (Phase target : plan()) {
             long up = System.nanoTime();
-            if (!awaitMoment(target)) {
+            Moment moment = awaitMoment(target);
+            if (moment == Moment.STALLED) {
+                report.add(String.format("CRASH   STALLED while aiming kill %d at %s: nothing moved for %d s; campaign %s, %,d mails"
+                                + " in the outbox, queues %s", kills.size() + 1, target, stallAfter.toSeconds(),
+                        state.campaign(KILL_CAMPAIGN).orElse(null), outbox.count(), state.queueDepths()));
+                break;
+            }
+            if (moment == Moment.PAST) {
                 continue;
             }
             String status = state.status(KILL_CAMPAIGN);
             long mails = outbox.count();
             app.kill();
-            int sending = (int) state.rows(KILL_CAMPAIGN).stream().filter(row -> row.status().equals("SENDING")).count();
-            Kill kill = new Kill(kills.size() + 1, target, status, mails, sending - sendingBefore, (System.nanoTime() - up) / 1e9);
+            Set<String> sending = state.rows(KILL_CAMPAIGN).stream().filter(row -> row.status().equals("SENDING"))
+                    .map(Row::messageId).collect(Collectors.toSet());
+            Set<String> previous = sendingBefore;
+            int newly = (int) sending.stream().filter(id -> !previous.contains(id)).count();
+            Kill kill = new Kill(kills.size() + 1, target, status, mails, sending.size(), newly, (System.nanoTime() - up) / 1e9);
             sendingBefore = sending;
             kills.add(kill);
             System.out.println("CRASH " + kill);
             app = startApp(properties);
         }
-        awaitSettled(KILL_CAMPAIGN, Duration.ofMinutes(20));
+        boolean settled = awaitSettled(KILL_CAMPAIGN, Duration.ofMinutes(20));
         app.stop();
 
-        report.add(String.format("CRASH part 1: %,d recipients, send max-rate %d/s, %d kills (planned %d), %d application JVMs",
-                recipients, rate, kills.size(), plan().size(), jvms));
+        report.add(String.format("CRASH part 1: %,d recipients, send max-rate %d/s, max-receive-count %s, %d kills (planned %d),"
+                        + " %d application JVMs; %s", recipients, rate, maxReceiveCount == null ? "5 (default)" : maxReceiveCount,
+                kills.size(), plan().size(), jvms, settled ? "settled" : "NOT SETTLED (nothing moved for " + stallAfter.toSeconds() + " s)"));
         for (Kill kill : kills) {
-            report.add(String.format("CRASH   kill %2d aimed at %-8s campaign %-9s after %5.1f s up, %,5d mails in the outbox before,"
-                            + " %d rows newly SENDING after", kill.number(), kill.target(), kill.status(), kill.upSeconds(),
-                    kill.mailsBefore(), kill.sendingRows()));
+            report.add(String.format("CRASH   kill %2d aimed at %-8s campaign %-9s after %5.1f s up, %,5d mails in the outbox before;"
+                            + " after it %d rows SENDING, %d of them new", kill.number(), kill.target(), kill.status(),
+                    kill.upSeconds(), kill.mailsBefore(), kill.sendingRows(), kill.newlySending()));
         }
         tally(report, KILL_CAMPAIGN, outcomes);
     }
@@ -139,11 +159,11 @@ class CrashBenchmark {
         MailroutesJvm first = startApp(properties);
         MailroutesJvm second = startApp(properties);
         state.dropCampaign(PAIR_CAMPAIGN + ".json", campaignJson(PAIR_CAMPAIGN, outcomes.keySet()));
-        awaitSettled(PAIR_CAMPAIGN, Duration.ofMinutes(15));
+        boolean settled = awaitSettled(PAIR_CAMPAIGN, Duration.ofMinutes(15));
         first.stop();
         second.stop();
-        report.add(String.format("CRASH part 2: two application JVMs at once, one campaign of %,d recipients, max-rate %d/s",
-                pairRecipients, pairRate));
+        report.add(String.format("CRASH part 2: two application JVMs at once, one campaign of %,d recipients, max-rate %d/s; %s",
+                pairRecipients, pairRate, settled ? "settled" : "NOT SETTLED"));
         tally(report, PAIR_CAMPAIGN, outcomes);
         List<Long> times = outbox.mails(PAIR_CAMPAIGN).stream().map(Mail::acceptedAtMillis).sorted().toList();
         int max = 0;
@@ -173,68 +193,120 @@ class CrashBenchmark {
     }
 
     /**
-     * Waits for a moment in the aimed phase; false if the campaign is already past it. LAUNCH: this JVM moved
-     * the launch heartbeat (it claimed the campaign or enqueued chunks). SEND: a random 20–300 more mails.
-     * FEEDBACK: the campaign is SENT and a random 5–60 more rows reached DELIVERED or beyond.
+     * Waits for a moment in the aimed phase. LAUNCH: this JVM moved the launch heartbeat (it claimed the campaign
+     * or enqueued chunks). SEND: a random 20–300 more mails. FEEDBACK: the campaign is SENT and a random 5–60 more
+     * rows reached DELIVERED or beyond. PAST if the campaign is beyond the phase, STALLED if nothing moves.
      */
-    private boolean awaitMoment(Phase target) {
-        AtomicReference<Boolean> inPhase = new AtomicReference<>();
+    private Moment awaitMoment(Phase target) {
+        AtomicReference<Moment> moment = new AtomicReference<>();
+        Stall stall = new Stall(stallAfter);
         switch (target) {
             case LAUNCH -> {
                 String heartbeat = state.campaign(KILL_CAMPAIGN).map(MailroutesState.Campaign::launchHeartbeat).orElse(null);
-                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                awaitMoment(moment, Duration.ofMillis(20), () -> {
                     MailroutesState.Campaign campaign = state.campaign(KILL_CAMPAIGN).orElse(null);
                     if (campaign != null && !Set.of("ACCEPTED", "SCHEDULED", "LAUNCHING").contains(campaign.status())) {
-                        inPhase.set(false);
-                    } else if (campaign != null && campaign.status().equals("LAUNCHING")
-                            && campaign.launchHeartbeat() != null && !campaign.launchHeartbeat().equals(heartbeat)) {
-                        inPhase.set(true);
+                        return Moment.PAST;
                     }
-                    return inPhase.get() != null;
+                    if (campaign != null && campaign.status().equals("LAUNCHING")
+                            && campaign.launchHeartbeat() != null && !campaign.launchHeartbeat().equals(heartbeat)) {
+                        return Moment.REACHED;
+                    }
+                    return stall.check(campaign == null ? "" : campaign.status() + campaign.launchHeartbeat()) ? Moment.STALLED : null;
                 });
             }
             case SEND -> {
-                long target_ = outbox.count() + 20 + random.nextInt(281);
-                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    if (outbox.count() >= target_) {
-                        inPhase.set(true);
-                    } else if (SENT_OR_LATER.contains(state.status(KILL_CAMPAIGN))) {
-                        inPhase.set(false);
+                long goal = outbox.count() + 20 + random.nextInt(281);
+                awaitMoment(moment, Duration.ofMillis(20), () -> {
+                    long mails = outbox.count();
+                    if (mails >= goal) {
+                        return Moment.REACHED;
                     }
-                    return inPhase.get() != null;
+                    if (SENT_OR_LATER.contains(state.status(KILL_CAMPAIGN))) {
+                        return Moment.PAST;
+                    }
+                    return stall.check(mails) ? Moment.STALLED : null;
                 });
             }
             case FEEDBACK -> {
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> SENT_OR_LATER.contains(state.status(KILL_CAMPAIGN)) || state.queuesEmpty());
-                long applied = applied(KILL_CAMPAIGN);
-                long goal = applied + 5 + random.nextInt(56);
-                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(300)).until(() -> {
-                    if (applied(KILL_CAMPAIGN) >= goal) {
-                        inPhase.set(true);
-                    } else if (state.queuesEmpty()) {
-                        inPhase.set(false);
+                awaitMoment(moment, Duration.ofMillis(200), () -> {
+                    if (SENT_OR_LATER.contains(state.status(KILL_CAMPAIGN))) {
+                        return Moment.REACHED;
                     }
-                    return inPhase.get() != null;
+                    return stall.check(outbox.count()) ? Moment.STALLED : null;
+                });
+                if (moment.get() != Moment.REACHED) {
+                    return moment.get();
+                }
+                moment.set(null);
+                long goal = applied(KILL_CAMPAIGN) + 5 + random.nextInt(56);
+                awaitMoment(moment, Duration.ofMillis(300), () -> {
+                    long applied = applied(KILL_CAMPAIGN);
+                    if (applied >= goal) {
+                        return Moment.REACHED;
+                    }
+                    if (state.queuesEmpty()) {
+                        return Moment.PAST;
+                    }
+                    return stall.check(applied) ? Moment.STALLED : null;
                 });
             }
             default -> throw new IllegalStateException(target.name());
         }
-        return inPhase.get();
+        return moment.get();
+    }
+
+    private static void awaitMoment(AtomicReference<Moment> moment, Duration poll, Callable<Moment> probe) {
+        await().atMost(Duration.ofMinutes(30)).pollInterval(poll).until(() -> {
+            moment.set(probe.call());
+            return moment.get() != null;
+        });
+    }
+
+    /** Notices when nothing has moved for a while: a stuck campaign is a finding, not a reason to wait for ever. */
+    private static final class Stall {
+        private final Duration limit;
+        private Object last;
+        private long since = System.nanoTime();
+
+        Stall(Duration limit) {
+            this.limit = limit;
+        }
+
+        boolean check(Object signature) {
+            if (!signature.equals(last)) {
+                last = signature;
+                since = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - since > limit.toNanos();
+        }
     }
 
     private long applied(String campaignId) {
         return state.rows(campaignId).stream().filter(row -> RANK.getOrDefault(row.status(), 0) >= RANK.get("DELIVERED")).count();
     }
 
-    /** SENT (or COMPLETED), the work queues empty, and the ledger unchanged over two polls 5 s apart. */
-    private void awaitSettled(String campaignId, Duration timeout) {
+    /**
+     * SENT (or COMPLETED), the work queues empty, and the ledger unchanged over two polls 5 s apart; false if
+     * nothing (outbox, ledger, campaign status) moved for the stall time before that.
+     */
+    private boolean awaitSettled(String campaignId, Duration timeout) {
         AtomicReference<Map<String, Long>> last = new AtomicReference<>(Map.of());
+        AtomicReference<Boolean> settled = new AtomicReference<>();
+        Stall stall = new Stall(stallAfter);
         await("campaign " + campaignId + " settled").atMost(timeout).pollInterval(Duration.ofSeconds(5)).until(() -> {
             Map<String, Long> now = statusCounts(state.rows(campaignId));
             boolean stable = now.equals(last.getAndSet(now));
-            return stable && SENT_OR_LATER.contains(state.status(campaignId)) && state.queuesEmpty();
+            String status = state.status(campaignId);
+            if (stable && SENT_OR_LATER.contains(status) && state.queuesEmpty()) {
+                settled.set(true);
+            } else if (stall.check(List.of(now, status, outbox.count()))) {
+                settled.set(false);
+            }
+            return settled.get() != null;
         });
+        return settled.get();
     }
 
     private void tally(List<String> report, String campaignId, Map<String, String> outcomes) {
@@ -263,13 +335,14 @@ class CrashBenchmark {
         report.add(String.format("CRASH   outbox: %,d mails to %,d distinct recipients; ledger: %,d rows %s", mailed.values().stream()
                 .mapToLong(Long::longValue).sum(), mailed.size(), rows.size(), statusCounts(rows)));
         report.add(String.format("CRASH   campaign row: %s", state.campaign(campaignId).orElse(null)));
+        report.add(String.format("CRASH   queues (visible + in flight + delayed): %s", state.queueDepths()));
         report.add(String.format("CRASH   mailed twice (or more): %d %s", twice.size(), twice));
         report.add(String.format("CRASH   never mailed and not FAILED: %d", lost.size()));
         lost.forEach(line -> report.add("CRASH     lost " + line));
         report.add(String.format("CRASH   events not applied: %d", notApplied.size()));
         notApplied.forEach(line -> report.add("CRASH     not applied " + line));
         report.add(String.format("CRASH   ambiguous (left SENDING): %d, of which mailed %d", ambiguous.size(),
-                ambiguous.stream().filter(line -> line.contains(" mailed")).count()));
+                ambiguous.stream().filter(line -> line.endsWith(", mailed")).count()));
         ambiguous.forEach(line -> report.add("CRASH     ambiguous " + line));
     }
 
@@ -320,6 +393,9 @@ class CrashBenchmark {
         // The campaign bounces and complains on purpose; the reputation guard would pause it.
         properties.put("mailroutes.feedback.reputation.bounce-rate", "1");
         properties.put("mailroutes.feedback.reputation.complaint-rate", "1");
+        if (maxReceiveCount != null) {
+            properties.put("mailroutes.aws.max-receive-count", maxReceiveCount);
+        }
         return properties;
     }
 

@@ -85,17 +85,27 @@ final class MailroutesState implements AutoCloseable {
 
     /** Whether launch, send and SES-event queues hold nothing: visible, in flight or delayed. */
     boolean queuesEmpty() {
+        return WORK_QUEUES.stream().allMatch(queue -> messages(queue) == 0);
+    }
+
+    /** Messages on each work queue and its dead-letter queue (visible + in flight + delayed), for the report. */
+    Map<String, Long> queueDepths() {
+        Map<String, Long> depths = new java.util.LinkedHashMap<>();
         for (String queue : WORK_QUEUES) {
-            String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
-            if (attributes.values().stream().anyMatch(count -> !"0".equals(count))) {
-                return false;
-            }
+            depths.put(queue, messages(queue));
+            String deadLetters = queue.endsWith(".fifo") ? queue.replace(".fifo", "-dlq.fifo") : queue + "-dlq";
+            depths.put(deadLetters, messages(deadLetters));
         }
-        return true;
+        return depths;
+    }
+
+    private long messages(String queue) {
+        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes().values().stream().mapToLong(Long::parseLong).sum();
     }
 
     @Override

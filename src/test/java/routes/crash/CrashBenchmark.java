@@ -42,7 +42,8 @@ import routes.localaws.LocalAwsProcess;
  *
  * <p>Not part of the suite (surefire excludes *Benchmark). Command and figures: docs/crash-harness.md.
  * Tunables (system properties): crash.recipients (2000), crash.kills (12), crash.rate (200),
- * crash.pair.recipients (500), crash.pair.rate (20), crash.seed (random).
+ * crash.pair.recipients (500), crash.pair.rate (20), crash.seed (random), crash.stall-seconds (180: nothing moved
+ * for this long ends the wait and is reported), crash.max-receive-count (the application's default, 5).
  */
 class CrashBenchmark {
 

@@ -330,7 +330,8 @@ class CrashBenchmark {
             if (!wasMailed && !NOT_MAILED_BY_DESIGN.contains(status)) {
                 lost.add(describe(recipient.getKey(), row, false));
             } else if (wasMailed && RANK.getOrDefault(status, -1) < RANK.get(recipient.getValue())) {
-                notApplied.add(describe(recipient.getKey(), row, true) + " expected " + recipient.getValue());
+                notApplied.add(describe(recipient.getKey(), row, true) + " expected " + recipient.getValue()
+                        + "; event log " + state.eventKeys(row.messageId()));
             }
         }
         report.add(String.format("CRASH   outbox: %,d mails to %,d distinct recipients; ledger: %,d rows %s", mailed.values().stream()

@@ -25,6 +25,7 @@ final class MailroutesState implements AutoCloseable {
     static final String BUCKET = "mailroutes-campaigns";
     private static final String CAMPAIGNS = "mailroutes-campaigns";
     private static final String MESSAGES = "mailroutes-messages";
+    private static final String EVENTS = "mailroutes-events";
     private static final List<String> WORK_QUEUES = List.of("mailroutes-launch.fifo", "mailroutes-send", "mailroutes-ses-events");
 
     /** A campaign's row as far as the harness cares; {@code launchHeartbeat} moves while a launcher works. */
@@ -81,6 +82,13 @@ final class MailroutesState implements AutoCloseable {
                 .map(item -> new Row(item.get("messageId").s(), item.get("recipient").s(), item.get("status").s(),
                         item.containsKey("lastError") ? item.get("lastError").s() : null))
                 .toList();
+    }
+
+    /** The event log's keys for one message ({@code <timestamp>#<type>#<recipient>}): what feedback recorded as handled. */
+    List<String> eventKeys(String messageId) {
+        return dynamo.queryPaginator(b -> b.tableName(EVENTS).consistentRead(true).keyConditionExpression("messageId = :m")
+                        .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(messageId))))
+                .items().stream().map(item -> item.get("eventKey").s()).toList();
     }
 
     /** Whether launch, send and SES-event queues hold nothing: visible, in flight or delayed. */

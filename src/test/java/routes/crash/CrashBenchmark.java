@@ -331,7 +331,7 @@ class CrashBenchmark {
                 lost.add(describe(recipient.getKey(), row, false));
             } else if (wasMailed && RANK.getOrDefault(status, -1) < RANK.get(recipient.getValue())) {
                 notApplied.add(describe(recipient.getKey(), row, true) + " expected " + recipient.getValue()
-                        + "; event log " + state.eventKeys(row.messageId()));
+                        + (row == null ? "" : "; event log " + state.eventKeys(row.messageId())));
             }
         }
         report.add(String.format("CRASH   outbox: %,d mails to %,d distinct recipients; ledger: %,d rows %s", mailed.values().stream()

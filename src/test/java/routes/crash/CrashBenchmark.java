@@ -65,8 +65,8 @@ class CrashBenchmark {
     private enum Moment { REACHED, PAST, STALLED }
 
     /** {@code newlySending}: rows SENDING right after the kill that were not SENDING after the previous one. */
-    private record Kill(int number, Phase target, String status, long mailsBefore, int sendingRows, int newlySending,
-            double upSeconds) {}
+    private record Kill(int number, Phase target, String status, int enqueuedChunks, long mailsBefore, int sendingRows,
+            int newlySending, double upSeconds) {}
 
     private final int recipients = Integer.getInteger("crash.recipients", 2000);
     private final int plannedKills = Integer.getInteger("crash.kills", 12);
@@ -117,7 +117,7 @@ class CrashBenchmark {
         Set<String> sendingBefore = Set.of();
         for (Phase target : plan()) {
             long up = System.nanoTime();
-            Moment moment = awaitMoment(target);
+            Moment moment = awaitMoment(target, (int) kills.stream().filter(kill -> kill.target() == Phase.LAUNCH).count());
             if (moment == Moment.STALLED) {
                 report.add(String.format("CRASH   STALLED while aiming kill %d at %s: nothing moved for %d s; campaign %s, %,d mails"
                                 + " in the outbox, queues %s", kills.size() + 1, target, stallAfter.toSeconds(),
@@ -127,14 +127,15 @@ class CrashBenchmark {
             if (moment == Moment.PAST) {
                 continue;
             }
-            String status = state.status(KILL_CAMPAIGN);
+            MailroutesState.Campaign campaign = state.campaign(KILL_CAMPAIGN).orElseThrow();
             long mails = outbox.count();
             app.kill();
             Set<String> sending = state.rows(KILL_CAMPAIGN).stream().filter(row -> row.status().equals("SENDING"))
                     .map(Row::messageId).collect(Collectors.toSet());
             Set<String> previous = sendingBefore;
             int newly = (int) sending.stream().filter(id -> !previous.contains(id)).count();
-            Kill kill = new Kill(kills.size() + 1, target, status, mails, sending.size(), newly, (System.nanoTime() - up) / 1e9);
+            Kill kill = new Kill(kills.size() + 1, target, campaign.status(), campaign.enqueuedChunks(), mails, sending.size(), newly,
+                    (System.nanoTime() - up) / 1e9);
             sendingBefore = sending;
             kills.add(kill);
             System.out.println("CRASH " + kill);
@@ -147,9 +148,9 @@ class CrashBenchmark {
                         + " %d application JVMs; %s", recipients, rate, maxReceiveCount == null ? "5 (default)" : maxReceiveCount,
                 kills.size(), plan().size(), jvms, settled ? "settled" : "NOT SETTLED (nothing moved for " + stallAfter.toSeconds() + " s)"));
         for (Kill kill : kills) {
-            report.add(String.format("CRASH   kill %2d aimed at %-8s campaign %-9s after %5.1f s up, %,5d mails in the outbox before;"
-                            + " after it %d rows SENDING, %d of them new", kill.number(), kill.target(), kill.status(),
-                    kill.upSeconds(), kill.mailsBefore(), kill.sendingRows(), kill.newlySending()));
+            report.add(String.format("CRASH   kill %2d aimed at %-8s campaign %-9s (%2d chunks enqueued) after %5.1f s up, %,5d mails"
+                            + " in the outbox before; after it %d rows SENDING, %d of them new", kill.number(), kill.target(),
+                    kill.status(), kill.enqueuedChunks(), kill.upSeconds(), kill.mailsBefore(), kill.sendingRows(), kill.newlySending()));
         }
         tally(report, KILL_CAMPAIGN, outcomes);
     }
@@ -194,11 +195,12 @@ class CrashBenchmark {
     }
 
     /**
-     * Waits for a moment in the aimed phase. LAUNCH: this JVM moved the launch heartbeat (it claimed the campaign
-     * or enqueued chunks). SEND: a random 20–300 more mails. FEEDBACK: the campaign is SENT and a random 5–60 more
+     * Waits for a moment in the aimed phase. LAUNCH: this JVM moved the launch heartbeat and has enqueued at least
+     * 10 chunks per earlier launch kill (the first kill lands right after the claim, the next ones mid-enqueue, where
+     * the resumed launch relies on the FIFO queue's deduplication). SEND: a random 20–300 more mails. FEEDBACK: the campaign is SENT and a random 5–60 more
      * rows reached DELIVERED or beyond. PAST if the campaign is beyond the phase, STALLED if nothing moves.
      */
-    private Moment awaitMoment(Phase target) {
+    private Moment awaitMoment(Phase target, int launchKills) {
         AtomicReference<Moment> moment = new AtomicReference<>();
         Stall stall = new Stall(stallAfter);
         switch (target) {
@@ -209,8 +211,8 @@ class CrashBenchmark {
                     if (campaign != null && !Set.of("ACCEPTED", "SCHEDULED", "LAUNCHING").contains(campaign.status())) {
                         return Moment.PAST;
                     }
-                    if (campaign != null && campaign.status().equals("LAUNCHING")
-                            && campaign.launchHeartbeat() != null && !campaign.launchHeartbeat().equals(heartbeat)) {
+                    if (campaign != null && campaign.status().equals("LAUNCHING") && campaign.launchHeartbeat() != null
+                            && !campaign.launchHeartbeat().equals(heartbeat) && campaign.enqueuedChunks() >= 10 * launchKills) {
                         return Moment.REACHED;
                     }
                     return stall.check(campaign == null ? "" : campaign.status() + campaign.launchHeartbeat()) ? Moment.STALLED : null;

@@ -28,8 +28,11 @@ final class MailroutesState implements AutoCloseable {
     private static final String EVENTS = "mailroutes-events";
     private static final List<String> WORK_QUEUES = List.of("mailroutes-launch.fifo", "mailroutes-send", "mailroutes-ses-events");
 
-    /** A campaign's row as far as the harness cares; {@code launchHeartbeat} moves while a launcher works. */
-    record Campaign(String status, String launchHeartbeat, Map<String, String> counters) {}
+    /**
+     * A campaign's row as far as the harness cares; {@code launchHeartbeat} moves while a launcher works, which
+     * records {@code enqueuedChunks} after each batch of chunks it put on the launch queue.
+     */
+    record Campaign(String status, String launchHeartbeat, int enqueuedChunks, Map<String, String> counters) {}
 
     /** One ledger row. */
     record Row(String messageId, String recipient, String status, String lastError) {}
@@ -66,7 +69,8 @@ final class MailroutesState implements AutoCloseable {
             }
         });
         return Optional.of(new Campaign(item.get("status").s(),
-                item.containsKey("launchHeartbeat") ? item.get("launchHeartbeat").s() : null, counters));
+                item.containsKey("launchHeartbeat") ? item.get("launchHeartbeat").s() : null,
+                item.containsKey("enqueuedChunks") ? Integer.parseInt(item.get("enqueuedChunks").n()) : 0, counters));
     }
 
     String status(String campaignId) {

@@ -31,7 +31,7 @@ public final class LocalAwsProcess {
     }
 
     /** Starts the child on first use; returns its endpoints, keyed like {@code mailroutes.aws.endpoints.*}. */
-    static synchronized Map<String, URI> start(Path outbox) {
+    public static synchronized Map<String, URI> start(Path outbox) {
         if (endpoints == null) {
             endpoints = fork(outbox);
         }

@@ -12,7 +12,8 @@ import routes.store.RecentReads;
  * Lets a recipient through only while its campaign may send. The status is read at most once per
  * {@code status-cache-ttl} (≤ 1 s) per campaign, so PAUSED or CANCELLED stops sending within a second.
  * A PAUSED campaign's recipients are deferred (sent again later as the chunk's remainder), a
- * CANCELLED one's dropped; so are recipients past this replica's 24-hour budget (deferred).
+ * CANCELLED one's dropped; so are recipients past this replica's 24-hour budget, and every recipient
+ * while this replica has not yet joined the cluster's rate share ({@link SendRate#joined}), deferred.
  */
 @Component
 public class CampaignGate {
@@ -28,7 +29,7 @@ public class CampaignGate {
     }
 
     public boolean admit(Delivery delivery) {
-        if (!sendRate.dailyBudgetLeft()) {
+        if (!sendRate.dailyBudgetLeft() || !sendRate.joined()) {
             delivery.run().defer(delivery.recipient());
             return false;
         }

@@ -50,6 +50,7 @@ public class SendRate {
     private volatile Instant transactionalAt = Instant.EPOCH;
     private volatile int replicas = 1;
     private volatile Instant quotaClosedUntil = Instant.EPOCH;
+    private volatile Instant joinedAt;
     private volatile long cluster24h;
 
     public SendRate(SendProperties properties, SesClient ses, Clock clock, SendLog sendLog) {
@@ -117,6 +118,17 @@ public class SendRate {
     }
 
     /**
+     * Whether every other replica has had one refresh since this one's first heartbeat, and so divides the
+     * rate by a count that includes it. Until then this replica sends nothing: starting at once, it would
+     * add its share on top of theirs (two replicas sent 36 mails in one second against a limit of 20 in
+     * the crash harness before this wait).
+     */
+    public boolean joined() {
+        Instant at = joinedAt;
+        return at != null && clock.instant().isAfter(at.plusMillis(properties.shareRefreshMillis()));
+    }
+
+    /**
      * SES answered "Daily message quota exceeded": no recipient is admitted for {@code quota-recheck},
      * then one tries again. True for the first report of a closed window (the one that alerts).
      */
@@ -137,6 +149,9 @@ public class SendRate {
     public synchronized void refreshShare() {
         flushSent();
         sendLog.heartbeat(replicaId);
+        if (joinedAt == null) {
+            joinedAt = clock.instant();
+        }
         int live = sendLog.liveReplicas(LIVE_WITHIN);
         if (live != replicas) {
             LOG.info("Live replicas: {} (each sends 1/{} of the configured rate)", live, live);

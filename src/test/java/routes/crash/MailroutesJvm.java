@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import routes.localaws.LocalAwsEnvironment;
+import routes.localaws.LocalSns;
 
 /**
  * One mailroutes application in its own JVM (test classpath, main class {@code routes.Application}, profile
@@ -42,6 +45,12 @@ final class MailroutesJvm {
         command.add("-Dmailroutes.aws.region=us-east-1");
         command.add("-Dspring.profiles.active=local");
         command.add("-Dserver.port=0");
+        command.add("-Dmanagement.server.port=0");
+        // What LocalAwsEnvironment sets when it starts the embedded AWS itself: trust the forked SNS's own
+        // signing certificate, and the local callback secret.
+        command.add("-Dmailroutes.feedback.signing-cert-url-pattern="
+                + Pattern.quote(LocalSns.certificateUrl(endpoints.get("sns")).toString()));
+        command.add("-Dmailroutes.webhooks.callback-secrets=" + LocalAwsEnvironment.LOCAL_CALLBACK_SECRET);
         // master: routes (intake, launch) are single-active across every JVM sharing this lock directory.
         command.add("-Dcamel.cluster.file.root=" + lockRoot);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
@@ -59,30 +58,25 @@ class DeadLetterApiTest {
     @Test
     void aChunkRedrivenFromTheSendDeadLetterQueueIsSent() throws Exception {
         SendFixture send = new SendFixture(dynamo, sqs, aws, json);
-        String campaignId = send.campaign(CampaignStatus.SENDING, 1);
-        SendChunk.Recipient recipient = SendFixture.greeted(campaignId, 1).get(0);
-        String chunk = json.writeValueAsString(new SendChunk(campaignId, 0, "Mailroutes Tests <tests@mailroutes.local>",
-                null, null, Map.of(), List.of(recipient)));
+        SendChunk chunk = oneRecipientChunk(send);
+        String parked = body(chunk);
         // As SQS's redrive policy leaves it: the chunk unchanged, no reason attribute.
-        sqs.sendMessage(b -> b.queueUrl(url(AwsProperties.deadLetterQueue(aws.queues().send()))).messageBody(chunk));
+        sqs.sendMessage(b -> b.queueUrl(url(AwsProperties.deadLetterQueue(aws.queues().send()))).messageBody(parked));
 
         ResponseEntity<String> redrive = call(HttpMethod.POST, "/api/v1/dead-letters/send/redrive", null);
 
         assertThat(redrive.getStatusCode().value()).isEqualTo(202);
         assertThat(json.readTree(redrive.getBody()).path("method").asText()).isEqualTo("message-move-task");
-        await().atMost(WAIT).until(() -> send.mailsTo(recipient.email()).size() == 1);
+        await().atMost(WAIT).until(() -> send.mailsTo(chunk.recipients().get(0).email()).size() == 1);
     }
 
     @Test
     void aLaunchChunkRedrivenByIdGoesBackToTheFifoQueueAndIsSent() throws Exception {
         SendFixture send = new SendFixture(dynamo, sqs, aws, json);
-        String campaignId = send.campaign(CampaignStatus.SENDING, 1);
-        SendChunk.Recipient recipient = SendFixture.greeted(campaignId, 1).get(0);
-        String chunk = json.writeValueAsString(new SendChunk(campaignId, 0, "Mailroutes Tests <tests@mailroutes.local>",
-                null, null, Map.of(), List.of(recipient)));
+        SendChunk chunk = oneRecipientChunk(send);
         String id = sqs.sendMessage(SendMessageRequest.builder()
-                .queueUrl(url(AwsProperties.deadLetterQueue(aws.queues().launch()))).messageBody(chunk)
-                .messageGroupId(campaignId).messageDeduplicationId(campaignId + "#0").build()).messageId();
+                .queueUrl(url(AwsProperties.deadLetterQueue(aws.queues().launch()))).messageBody(body(chunk))
+                .messageGroupId(chunk.campaignId()).messageDeduplicationId(chunk.campaignId() + "#0").build()).messageId();
 
         ResponseEntity<String> redrive = call(HttpMethod.POST, "/api/v1/dead-letters/launch/redrive",
                 "{\"ids\": [\"" + id + "\"]}");
@@ -91,7 +85,7 @@ class DeadLetterApiTest {
         JsonNode reply = json.readTree(redrive.getBody());
         assertThat(reply.path("method").asText()).isEqualTo("resend");
         assertThat(reply.path("moved").asInt()).isEqualTo(1);
-        await().atMost(WAIT).until(() -> send.mailsTo(recipient.email()).size() == 1);
+        await().atMost(WAIT).until(() -> send.mailsTo(chunk.recipients().get(0).email()).size() == 1);
     }
 
     @Test
@@ -124,6 +118,17 @@ class DeadLetterApiTest {
         assertThat(error.path("success").asBoolean(true)).isFalse();
         assertThat(error.path("error").asText()).isEqualTo("NOT_FOUND");
         assertThat(error.path("message").asText()).contains("nonesuch").contains("ses-events");
+    }
+
+    /** A chunk of a SENDING campaign with one recipient who has had no mail yet. */
+    private static SendChunk oneRecipientChunk(SendFixture send) {
+        String campaignId = send.campaign(CampaignStatus.SENDING, 1);
+        return new SendChunk(campaignId, 0, "Mailroutes Tests <tests@mailroutes.local>", null, null, Map.of(),
+                SendFixture.greeted(campaignId, 1));
+    }
+
+    private String body(SendChunk chunk) throws Exception {
+        return json.writeValueAsString(chunk);
     }
 
     /** The entry whose id or body excerpt holds {@code marker}, looked for page by page; null if none. */

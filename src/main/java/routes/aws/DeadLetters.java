@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,18 +171,26 @@ public class DeadLetters {
     private void sweep(String queue, Predicate<Message> take, BooleanSupplier enough) {
         String url = deadLetterUrl(queue);
         List<String> held = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         try {
-            List<Message> batch;
+            boolean fresh;
             do {
-                batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(HOLD_SECONDS)
-                        .waitTimeSeconds(1)
+                List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                        .visibilityTimeout(HOLD_SECONDS).waitTimeSeconds(1)
                         .messageAttributeNames("All").messageSystemAttributeNames(SYSTEM_ATTRIBUTES)).messages();
+                fresh = false;
                 for (Message entry : batch) {
-                    if (!take.test(entry)) {
+                    // A sweep longer than the hold meets entries again; a batch of only those ends it.
+                    if (!seen.add(entry.messageId())) {
                         held.add(entry.receiptHandle());
+                    } else {
+                        fresh = true;
+                        if (!take.test(entry)) {
+                            held.add(entry.receiptHandle());
+                        }
                     }
                 }
-            } while (!batch.isEmpty() && !enough.getAsBoolean());
+            } while (fresh && !enough.getAsBoolean());
         } finally {
             held.forEach(handle -> sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(handle).visibilityTimeout(0)));
         }

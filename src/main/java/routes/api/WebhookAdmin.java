@@ -1,6 +1,5 @@
 package routes.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Map;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
@@ -16,7 +15,7 @@ public class WebhookAdmin {
         this.replay = replay;
     }
 
-    public ApiReply replay(@Header("subscriberId") String subscriberId) throws JsonProcessingException {
+    public ApiReply replay(@Header("subscriberId") String subscriberId) {
         if (subscriberId == null || !subscriberId.matches("[A-Za-z0-9-]+")) {
             throw ApiProblem.invalid("subscriberId", "letters, digits and '-'", "subscriberId is not a subscriber id");
         }

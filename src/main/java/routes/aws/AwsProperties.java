@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Where the AWS resources live, and how long per-message data stays in them ({@code retention}: the
- * DynamoDB TTL written on every messages row, seeds 001/004 keep it 90 days). Production leaves {@code endpoints} empty and takes credentials
+ * DynamoDB TTL written on every messages row, seeds 001/004 keep it 90 days), and how long each readiness
+ * check may wait for its service ({@code healthTimeout}, one call with the SDK's retries inside). Production leaves {@code endpoints} empty and takes credentials
  * from the default provider chain; the local run and the tests point every service at the embedded AWS.
  */
 @Validated
@@ -29,7 +30,8 @@ public record AwsProperties(
         @Min(1) @DefaultValue("5") int maxReceiveCount,
         @Min(1) @DefaultValue("64") int maxConnections,
         @NotNull @DefaultValue("P90D") Duration retention,
-        @DefaultValue("false") boolean provision) {
+        @DefaultValue("false") boolean provision,
+        @NotNull @DefaultValue("2s") Duration healthTimeout) {
 
     /** Endpoint overrides per service; null means the regional AWS endpoint. */
     public record Endpoints(URI s3, URI sqs, URI sns, URI ses, URI dynamodb) {}

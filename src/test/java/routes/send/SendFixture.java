@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Campaign rows, send-queue chunks and the outbox as the send tests (and the benchmark) need them. */
-final class SendFixture {
+public final class SendFixture {
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
@@ -46,7 +46,7 @@ final class SendFixture {
     /** Mails older than the fixture belong to other tests: the shared outbox grows to thousands in a suite run. */
     private final FileTime since = FileTime.fromMillis(System.currentTimeMillis() - 1000);
 
-    SendFixture(DynamoDbClient dynamo, SqsClient sqs, AwsProperties aws, ObjectMapper json) {
+    public SendFixture(DynamoDbClient dynamo, SqsClient sqs, AwsProperties aws, ObjectMapper json) {
         this.dynamo = dynamo;
         this.sqs = sqs;
         this.aws = aws;
@@ -54,7 +54,7 @@ final class SendFixture {
     }
 
     /** A campaign row as launch leaves it: the status and the number of chunks it enqueued. */
-    String campaign(CampaignStatus status, int chunkCount) {
+    public String campaign(CampaignStatus status, int chunkCount) {
         String campaignId = "send-" + UUID.randomUUID();
         dynamo.putItem(b -> b.tableName(aws.table(Tables.CAMPAIGNS)).item(Map.of(
                 "campaignId", AttributeValue.fromS(campaignId),
@@ -69,7 +69,7 @@ final class SendFixture {
     }
 
     /** {@code count} recipients of the greeting template with unique addresses. */
-    static List<Recipient> greeted(String campaignId, int count) {
+    public static List<Recipient> greeted(String campaignId, int count) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         return IntStream.range(0, count)
                 .mapToObj(i -> recipient(campaignId, "r" + i + "-" + run + "@example.org", "send-greeting",
@@ -106,7 +106,7 @@ final class SendFixture {
     }
 
     /** The mails in the outbox to {@code address}. */
-    List<MimeMessage> mailsTo(String address) {
+    public List<MimeMessage> mailsTo(String address) {
         return outbox().stream().filter(mail -> to(mail).equalsIgnoreCase(address)).toList();
     }
 

@@ -1,6 +1,7 @@
 package routes.aws;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -18,6 +19,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 @Configuration(proxyBeanMethods = false)
 public class AwsHealth {
+
+    /** How long one check's answer serves: shorter than the probes' period (5 s). */
+    static final Duration REUSE = Duration.ofSeconds(4);
 
     @Bean
     HealthIndicator s3HealthIndicator(S3Client s3, AwsProperties aws) {
@@ -38,16 +42,30 @@ public class AwsHealth {
                 timeout -> dynamo.describeTable(b -> b.tableName(table).overrideConfiguration(timeout)));
     }
 
-    /** UP when {@code call} returns within {@code timeout}, DOWN with the failure otherwise. */
+    /**
+     * UP when {@code call} returns within {@code timeout}, DOWN with the failure otherwise. An answer is
+     * reused for {@link #REUSE}: {@code /readyz} is public on the API port, and no anonymous request rate
+     * may become the same rate of AWS calls.
+     */
     public static HealthIndicator check(String resource, Duration timeout, Consumer<AwsRequestOverrideConfiguration> call) {
         AwsRequestOverrideConfiguration limited = AwsRequestOverrideConfiguration.builder().apiCallTimeout(timeout).build();
+        AtomicReference<Checked> last = new AtomicReference<>();
         return () -> {
+            Checked known = last.get();
+            if (known != null && System.nanoTime() - known.atNanos() < REUSE.toNanos()) {
+                return known.health();
+            }
+            Health health;
             try {
                 call.accept(limited);
-                return Health.up().withDetail("resource", resource).build();
+                health = Health.up().withDetail("resource", resource).build();
             } catch (RuntimeException unreachable) {
-                return Health.down(unreachable).withDetail("resource", resource).build();
+                health = Health.down(unreachable).withDetail("resource", resource).build();
             }
+            last.set(new Checked(health, System.nanoTime()));
+            return health;
         };
     }
+
+    private record Checked(Health health, long atNanos) {}
 }

@@ -1,0 +1,66 @@
+package routes.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * The business meters, named once (docs/metrics.md). Every label comes from a closed set (an outcome,
+ * a lane, an SES event type, a configured subscriber id): never an address or a campaign id, which would
+ * give Prometheus one series per recipient.
+ */
+@Component
+public class MailMetrics {
+
+    /** Campaign callbacks are delivered under {@code callback-<host>}: one label for all of them keeps the set bounded. */
+    private static final String CALLBACK_PREFIX = "callback-";
+    /** SES's event types (configuration set) and notification types (identity); anything else is "other". */
+    private static final Set<String> SES_EVENT_TYPES = Set.of("Send", "Delivery", "Bounce", "Complaint", "Reject",
+            "Open", "Click", "Rendering Failure", "DeliveryDelay", "Subscription");
+
+    private final MeterRegistry registry;
+
+    public MailMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Recipients by what became of them: sent, failed, suppressed, throttled, deferred; lane campaign or transactional. */
+    public void emails(String outcome, String lane, long count) {
+        if (count > 0) {
+            Counter.builder("mailroutes.emails").description("Recipients by outcome and lane")
+                    .tag("outcome", outcome).tag("lane", lane.toLowerCase(Locale.ROOT))
+                    .register(registry).increment(count);
+        }
+    }
+
+    /** One call to SES and how it ended: ok, or the refusal's class (throttled, permanent, daily_quota, …). */
+    public void sesCall(String operation, String outcome, Duration took) {
+        Timer.builder("mailroutes.ses.calls").description("SES API calls by operation and outcome")
+                .tag("operation", operation).tag("outcome", outcome.toLowerCase(Locale.ROOT))
+                .register(registry).record(took);
+    }
+
+    /** An SES event read from the queue, and how long after SES's own timestamp. */
+    public void feedbackEvent(String type, Duration lag) {
+        Counter.builder("mailroutes.feedback.events").description("SES events read, by type")
+                .tag("type", SES_EVENT_TYPES.contains(type) ? type : "other").register(registry).increment();
+        Timer.builder("mailroutes.feedback.lag").description("From the SES event's timestamp to its reading")
+                .register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    public void suppressionAdded(String reason) {
+        Counter.builder("mailroutes.suppressions.added").description("Addresses added to the suppression list, by reason")
+                .tag("reason", reason.toLowerCase(Locale.ROOT)).register(registry).increment();
+    }
+
+    /** A webhook delivery attempt's end: delivered, retry_scheduled or dead_lettered. */
+    public void webhookDelivery(String subscriberId, String outcome) {
+        String subscriber = subscriberId.startsWith(CALLBACK_PREFIX) ? "callback" : subscriberId;
+        Counter.builder("mailroutes.webhook.deliveries").description("Webhook deliveries by subscriber and outcome")
+                .tag("subscriber", subscriber).tag("outcome", outcome).register(registry).increment();
+    }
+}

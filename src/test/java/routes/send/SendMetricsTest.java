@@ -65,6 +65,7 @@ class SendMetricsTest {
             assertThat(moved(before, after, "camel_exchanges_total", Map.of("routeId", "send-chunk"))).isEqualTo(1);
             // The SES emulator publishes a Send event per accepted mail; the feedback flow reads them.
             assertThat(moved(before, after, "mailroutes_feedback_events_total", Map.of("type", "Send"))).isGreaterThanOrEqualTo(2);
+            assertThat(after.value("mailroutes_send_rate_limit", Map.of())).isPositive();
             assertThat(after.text()).doesNotContain(campaignId).doesNotContain("@example.org");
         });
     }

@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
+import routes.localaws.LocalAws;
 import routes.model.CampaignStatus;
 import routes.model.SendChunk.Recipient;
 import routes.ops.Scrape;
@@ -37,6 +39,7 @@ class SendMetricsTest {
     @Autowired ObjectMapper json;
     @Autowired Campaigns campaigns;
     @Autowired SuppressionList suppressions;
+    @Autowired SendRate sendRate;
 
     @Test
     void aSmallCampaignMovesTheEmailSesSuppressionAndRouteCountersByWhatHappened() {
@@ -68,6 +71,33 @@ class SendMetricsTest {
             assertThat(after.value("mailroutes_send_rate_limit", Map.of())).isPositive();
             assertThat(after.text()).doesNotContain(campaignId).doesNotContain("@example.org");
         });
+    }
+
+    @Test
+    void everySesThrottlingAnswerIsCountedAsAThrottledRefusalAndEveryRecipientStillAsSentOnce() {
+        LocalAws.get().ses().setMaxSendRate(5);
+        sendRate.setMaxRate(50);
+        SendFixture fixture = new SendFixture(dynamo, sqs, aws, json);
+        String campaignId = fixture.campaign(CampaignStatus.SENDING, 2);
+        Scrape before = Scrape.of(http, managementPort);
+
+        fixture.enqueue(campaignId, SendFixture.greeted(campaignId, 20), 10);
+        await().atMost(Duration.ofSeconds(60)).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
+
+        await().atMost(SENDING).untilAsserted(() -> {
+            Scrape after = Scrape.of(http, managementPort);
+            double throttled = moved(before, after, "mailroutes_emails_total", Map.of("lane", "campaign", "outcome", "throttled"));
+            assertThat(throttled).isPositive();
+            assertThat(moved(before, after, "mailroutes_ses_calls_seconds_count", Map.of("operation", "SendRawEmail", "outcome", "throttled")))
+                    .isEqualTo(throttled);
+            assertThat(moved(before, after, "mailroutes_emails_total", Map.of("lane", "campaign", "outcome", "sent"))).isEqualTo(20);
+        });
+    }
+
+    @AfterEach
+    void resetRates() {
+        LocalAws.get().ses().reset();
+        sendRate.reset();
     }
 
     private static double moved(Scrape before, Scrape after, String name, Map<String, String> labels) {

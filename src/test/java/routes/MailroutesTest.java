@@ -5,17 +5,20 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The whole application on the embedded AWS. Every integration test uses exactly this set-up so
  * that one Spring context (and one set of consumers) serves the whole suite. The properties are the
  * suite's alone (the local run keeps production's): webhook retries, breaker and response deadline
- * short enough that a failing subscriber settles within seconds.
+ * short enough that a failing subscriber settles within seconds. Metrics export stays on as in production
+ * (Spring Boot tests turn it off by default), so the suite can scrape {@code /actuator/prometheus}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @CamelSpringBootTest
+@AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "mailroutes.webhooks.retry.initial-delay-ms=50",
         "mailroutes.webhooks.retry.durable-delay-seconds=1",
@@ -23,6 +26,8 @@ import org.springframework.boot.test.context.SpringBootTest;
         "mailroutes.webhooks.circuit.minimum-number-of-calls=4",
         "mailroutes.webhooks.circuit.sliding-window-size=4",
         "mailroutes.webhooks.circuit.wait-duration-in-open-state=30",
-        "mailroutes.webhooks.response.deadline=2s"})
+        "mailroutes.webhooks.response.deadline=2s",
+        // Plain lines in the test output; SendLogTest formats a send's events as production's ECS JSON.
+        "logging.structured.format.console="})
 public @interface MailroutesTest {
 }

@@ -3,6 +3,10 @@ package routes.feedback;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +16,7 @@ import java.util.function.Supplier;
 import org.apache.camel.util.function.Suppliers;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.ops.MailMetrics;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Topic;
 
@@ -27,10 +32,14 @@ public class SesEventReader {
     private final FeedbackProperties feedback;
     private final Supplier<Set<String>> allowedTopics;
     private final SnsSignatureVerifier signature;
+    private final MailMetrics metrics;
+    private final Clock clock;
 
     public SesEventReader(ObjectMapper json, FeedbackProperties feedback, AwsProperties aws, SnsClient sns,
-                          SnsSignatureVerifier signature) {
+                          SnsSignatureVerifier signature, MailMetrics metrics, Clock clock) {
         this.json = json;
+        this.metrics = metrics;
+        this.clock = clock;
         this.feedback = feedback;
         this.signature = signature;
         // Resolved on first use: at construction the topic may not be provisioned yet.
@@ -57,7 +66,18 @@ public class SesEventReader {
         } else if (!feedback.acceptRawDelivery()) {
             throw new UnprocessableEventException("raw delivery (no SNS envelope) is not accepted");
         }
-        return event(message);
+        SesEvent event = event(message);
+        metrics.feedbackEvent(event.type(), lag(event));
+        return event;
+    }
+
+    /** From SES's timestamp of the event to now; zero when the event carries none SES would write. */
+    private Duration lag(SesEvent event) {
+        try {
+            return Duration.between(Instant.parse(event.timestamp()), clock.instant());
+        } catch (DateTimeParseException noTimestamp) {
+            return Duration.ZERO;
+        }
     }
 
     private SesEvent event(JsonNode message) {

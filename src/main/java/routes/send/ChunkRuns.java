@@ -83,6 +83,7 @@ public class ChunkRuns {
         SendChunk chunk = run.chunk();
         SendChunk remainder = run.remainder();
         if (remainder != null) {
+            counters.meter(chunk.campaignId(), "deferred", remainder.recipients().size());
             LOG.info("Chunk {}#{}: {} recipients deferred", chunk.campaignId(), chunk.chunk(), remainder.recipients().size());
             return remainder;
         }

@@ -74,6 +74,7 @@ public class SesOutcomes {
     /** Throttling: never sent; halve the rate and go round again (the throttle applies to the retry too). */
     public void throttled(Exchange exchange) {
         rate.throttled();
+        counters.meter(delivery(exchange).campaignId(), "throttled", 1);
         int times = exchange.getProperty(THROTTLED, 0, Integer.class) + 1;
         exchange.setProperty(THROTTLED, times);
         if (times > properties.maxThrottledRetries()) {

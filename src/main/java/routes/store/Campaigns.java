@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /** The campaigns table: status transitions guarded by condition, counters added atomically. */
 @Component
@@ -361,6 +362,23 @@ public class Campaigns {
             values.put(":f" + i++, Items.s(status.name()));
         }
         return values.keySet().stream().filter(k -> k.startsWith(":f")).sorted().collect(Collectors.joining(", "));
+    }
+
+    /** How many campaigns are in {@code status}: a count-only query of the status-sendAt index. */
+    public long countWithStatus(CampaignStatus status) {
+        long count = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(Tables.CAMPAIGNS_BY_STATUS)
+                    .keyConditionExpression("#s = :s").select(Select.COUNT)
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":s", Items.s(status.name())))
+                    .exclusiveStartKey(from));
+            count += page.count();
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return count;
     }
 
     /** The ids of every campaign in {@code status}, from the status-sendAt index. */

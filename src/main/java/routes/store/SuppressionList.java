@@ -16,6 +16,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import routes.ops.MailMetrics;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -36,9 +37,11 @@ public class SuppressionList {
     private final String table;
     private final String events;
     private final Clock clock;
+    private final MailMetrics metrics;
 
-    public SuppressionList(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
+    public SuppressionList(DynamoDbClient dynamo, AwsProperties aws, Clock clock, MailMetrics metrics) {
         this.dynamo = dynamo;
+        this.metrics = metrics;
         this.table = aws.table(Tables.SUPPRESSIONS);
         this.events = aws.table(Tables.EVENTS);
         this.clock = clock;
@@ -58,6 +61,7 @@ public class SuppressionList {
         }
         try {
             dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(email)"));
+            metrics.suppressionAdded(reason.name());
             return true;
         } catch (ConditionalCheckFailedException alreadyListed) {
             return false;

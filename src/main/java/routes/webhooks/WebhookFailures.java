@@ -12,6 +12,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import routes.ops.MailMetrics;
 
 /**
  * What happens to a delivery that failed: permanent failures (4xx except 408/429, forbidden target) go
@@ -31,9 +32,11 @@ public class WebhookFailures {
     private final WebhookProperties.Retry retry;
     private final ObjectMapper json;
     private final Clock clock;
+    private final MailMetrics metrics;
 
-    public WebhookFailures(WebhookProperties properties, ObjectMapper json, Clock clock) {
+    public WebhookFailures(WebhookProperties properties, ObjectMapper json, Clock clock, MailMetrics metrics) {
         this.retry = properties.retry();
+        this.metrics = metrics;
         this.json = json;
         this.clock = clock;
     }
@@ -61,6 +64,7 @@ public class WebhookFailures {
         Message message = replaceHeaders(exchange, delivery);
         message.setHeader(ATTEMPTS, Integer.toString(attempts));
         message.setHeader("CamelAwsSqsDelaySeconds", Integer.toString((int) delay));
+        metrics.webhookDelivery(delivery.subscriberId(), "retry_scheduled");
     }
 
     /** Body and attributes of the webhook DLQ entry: the delivery, its subscriber, the last status and error. */
@@ -74,6 +78,7 @@ public class WebhookFailures {
         message.setHeader("lastStatus", httpFailure(caught).map(http -> Integer.toString(http.getStatusCode())).orElse("none"));
         Throwable cause = rootCause(caught);
         message.setHeader("lastError", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        metrics.webhookDelivery(delivery.subscriberId(), "dead_lettered");
         LOG.warn("Webhook event {} for subscriber {} dead-lettered after {} durable attempts (last status {}, {})",
                 delivery.eventId(), delivery.subscriberId(), attempts, message.getHeader("lastStatus"),
                 cause == null ? "unknown" : cause.getClass().getSimpleName());

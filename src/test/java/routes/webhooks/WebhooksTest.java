@@ -23,10 +23,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
+import routes.ops.Scrape;
 import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.intake.CampaignBucket;
@@ -47,6 +49,7 @@ class WebhooksTest {
 
     @Autowired WebhookSubscribers subscribers;
     @Autowired TestRestTemplate http;
+    @LocalManagementPort int managementPort;
     @Autowired SqsClient sqs;
     @Autowired S3Client s3;
     @Autowired Campaigns campaigns;
@@ -116,6 +119,11 @@ class WebhooksTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> PEER.received(path).size() == 2);
         assertThat(PEER.received(path).get(1).answered()).isEqualTo(200);
         assertThat(PEER.received(path).get(1).body()).isEqualTo(PEER.received(path).get(0).body());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Scrape scrape = Scrape.of(http, managementPort);
+            assertThat(scrape.value("mailroutes_webhook_deliveries_total", Map.of("subscriber", subscriberId, "outcome", "dead_lettered"))).isEqualTo(1);
+            assertThat(scrape.value("mailroutes_webhook_deliveries_total", Map.of("subscriber", subscriberId, "outcome", "delivered"))).isEqualTo(1);
+        });
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
-import routes.aws.AwsProperties;
 import routes.aws.DeadLetters;
 import routes.store.EventLog;
 
@@ -28,16 +27,14 @@ public class DeadLetterAdmin {
     private final DeadLetters deadLetters;
     private final EventLog events;
     private final ApiProperties api;
-    private final AwsProperties aws;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public DeadLetterAdmin(DeadLetters deadLetters, EventLog events, ApiProperties api, AwsProperties aws, ObjectMapper json,
+    public DeadLetterAdmin(DeadLetters deadLetters, EventLog events, ApiProperties api, ObjectMapper json,
                            Clock clock) {
         this.deadLetters = deadLetters;
         this.events = events;
         this.api = api;
-        this.aws = aws;
         this.json = json;
         this.clock = clock;
     }
@@ -85,8 +82,7 @@ public class DeadLetterAdmin {
         audit.put("receiveCount", Integer.toString(gone.receiveCount()));
         audit.put("sentAt", gone.sentAt().toString());
         audit.put("actor", "api");
-        events.append(AUDIT_PARTITION, clock.instant() + "#DEAD_LETTER_DISCARDED#" + known + "#" + gone.id(), audit,
-                aws.retention());
+        events.append(AUDIT_PARTITION, clock.instant() + "#DEAD_LETTER_DISCARDED#" + known + "#" + gone.id(), audit);
         return ApiReply.json(204, null);
     }
 

@@ -26,8 +26,6 @@ import org.springframework.boot.test.context.SpringBootTest;
         "mailroutes.webhooks.circuit.minimum-number-of-calls=4",
         "mailroutes.webhooks.circuit.sliding-window-size=4",
         "mailroutes.webhooks.circuit.wait-duration-in-open-state=30",
-        "mailroutes.webhooks.response.deadline=2s",
-        // Plain lines in the test output; SendLogTest formats a send's events as production's ECS JSON.
-        "logging.structured.format.console="})
+        "mailroutes.webhooks.response.deadline=2s"})
 public @interface MailroutesTest {
 }

@@ -49,6 +49,9 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.feedback.signing-cert-url-pattern",
                 Pattern.quote(LocalSns.certificateUrl(endpoints.get("sns")).toString()));
         // The emulators log every request at INFO; only their problems matter here.
+        // Readable lines on the embedded AWS (the local run, the suite, and the extra applications a test starts in
+        // its JVM, which would otherwise switch the whole JVM's console to production's ECS JSON).
+        properties.put("logging.structured.format.console", "");
         properties.put("logging.level.com.amazonaws.services.dynamodbv2", "WARN");
         properties.put("logging.level.org.elasticmq", "WARN");
         properties.put("logging.level.org.gaul.s3proxy", "WARN");

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,10 +56,11 @@ public class DeadLetters {
     private final SqsClient sqs;
     private final Clock clock;
     private final Map<String, String> queues = new LinkedHashMap<>();
-    private final Map<String, String> urls = new HashMap<>();
+    private final QueueUrls urls;
 
-    public DeadLetters(SqsClient sqs, AwsProperties aws, Clock clock) {
+    public DeadLetters(SqsClient sqs, QueueUrls urls, AwsProperties aws, Clock clock) {
         this.sqs = sqs;
+        this.urls = urls;
         this.clock = clock;
         AwsProperties.Queues names = aws.queues();
         queues.put("launch", names.launch());
@@ -232,9 +232,7 @@ public class DeadLetters {
     }
 
     private String url(String name) {
-        synchronized (urls) {
-            return urls.computeIfAbsent(name, n -> sqs.getQueueUrl(b -> b.queueName(n)).queueUrl());
-        }
+        return urls.of(name);
     }
 
     private String arn(String url) {

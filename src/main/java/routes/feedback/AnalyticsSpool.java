@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.aws.QueueUrls;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -22,13 +23,15 @@ public class AnalyticsSpool {
     private static final int SQS_BATCH = 10;
 
     private final SqsClient sqs;
+    private final QueueUrls urls;
     private final String queueName;
     private final AnalyticsWriter writer;
     private final int batchSize;
-    private volatile String queueUrl;
 
-    public AnalyticsSpool(SqsClient sqs, AwsProperties aws, AnalyticsWriter writer, FeedbackProperties feedback) {
+    public AnalyticsSpool(SqsClient sqs, QueueUrls urls, AwsProperties aws, AnalyticsWriter writer,
+                          FeedbackProperties feedback) {
         this.sqs = sqs;
+        this.urls = urls;
         this.queueName = aws.queues().analytics();
         this.writer = writer;
         this.batchSize = feedback.analyticsBatchSize();
@@ -77,9 +80,6 @@ public class AnalyticsSpool {
     }
 
     private String url() {
-        if (queueUrl == null) {
-            queueUrl = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
-        }
-        return queueUrl;
+        return urls.of(queueName);
     }
 }

@@ -1,12 +1,11 @@
 package routes.feedback;
 
 import java.util.Map;
-import org.apache.camel.util.function.Suppliers;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.aws.QueueUrls;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -17,16 +16,17 @@ public class SesEventsDeadLetterQueue {
     private static final Logger LOG = LoggerFactory.getLogger(SesEventsDeadLetterQueue.class);
 
     private final SqsClient sqs;
-    private final Supplier<String> url;
+    private final QueueUrls urls;
+    private final String name;
 
-    public SesEventsDeadLetterQueue(SqsClient sqs, AwsProperties aws) {
+    public SesEventsDeadLetterQueue(SqsClient sqs, QueueUrls urls, AwsProperties aws) {
         this.sqs = sqs;
-        String name = AwsProperties.deadLetterQueue(aws.queues().sesEvents());
-        this.url = Suppliers.memorize(() -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
+        this.urls = urls;
+        this.name = AwsProperties.deadLetterQueue(aws.queues().sesEvents());
     }
 
     public void park(String body, String reason) {
-        sqs.sendMessage(b -> b.queueUrl(url.get()).messageBody(body).messageAttributes(Map.of("reason",
+        sqs.sendMessage(b -> b.queueUrl(urls.of(name)).messageBody(body).messageAttributes(Map.of("reason",
                 MessageAttributeValue.builder().dataType("String").stringValue(reason).build())));
         // Only the reason's first clause: a parser message may quote the body, which may hold an address.
         LOG.warn("SES event message parked in the DLQ: {}", reason.split(": ", 2)[0]);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.aws.QueueUrls;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -35,11 +36,12 @@ public class ChunkQueue {
     private static final int ATTEMPTS = 3;
 
     private final SqsClient sqs;
+    private final QueueUrls urls;
     private final String queueName;
-    private volatile String queueUrl;
 
-    public ChunkQueue(SqsClient sqs, AwsProperties aws) {
+    public ChunkQueue(SqsClient sqs, QueueUrls urls, AwsProperties aws) {
         this.sqs = sqs;
+        this.urls = urls;
         this.queueName = aws.queues().launch();
     }
 
@@ -68,9 +70,6 @@ public class ChunkQueue {
     }
 
     private String url() {
-        if (queueUrl == null) {
-            queueUrl = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
-        }
-        return queueUrl;
+        return urls.of(queueName);
     }
 }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.aws.QueueUrls;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -34,11 +35,12 @@ public class QueueDepths {
     private final SqsClient sqs;
     private final MeterRegistry registry;
     private final List<String> queues;
-    private final Map<String, String> urls = new ConcurrentHashMap<>();
+    private final QueueUrls urls;
     private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
 
-    public QueueDepths(SqsClient sqs, MeterRegistry registry, AwsProperties aws) {
+    public QueueDepths(SqsClient sqs, QueueUrls urls, MeterRegistry registry, AwsProperties aws) {
         this.sqs = sqs;
+        this.urls = urls;
         this.registry = registry;
         AwsProperties.Queues q = aws.queues();
         this.queues = Stream.of(q.launch(), q.send(), q.sesEvents(), q.notifications(), q.transactional(),
@@ -50,7 +52,7 @@ public class QueueDepths {
     public void poll() {
         for (String queue : queues) {
             try {
-                String url = urls.computeIfAbsent(queue, name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
+                String url = urls.of(queue);
                 Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
                         .attributeNames(STATES.values())).attributes();
                 STATES.forEach((state, attribute) -> value(queue, state).set(Long.parseLong(attributes.getOrDefault(attribute, "0"))));

@@ -1,8 +1,10 @@
 package routes.send;
 
+import java.util.Locale;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /** Sorts what SES (or the way to it) answered into what the send flow does about it. */
@@ -51,21 +53,21 @@ public class SesErrorClassifier {
 
     /** SES words both limits as Throttling; only the message tells "Daily message quota exceeded." apart. */
     private static boolean isDailyQuota(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-                    && aws.awsErrorDetails().errorMessage() != null
-                    && aws.awsErrorDetails().errorMessage().toLowerCase(java.util.Locale.ROOT).contains("daily message quota")) {
-                return true;
-            }
-        }
-        return false;
+        AwsErrorDetails error = error(failure);
+        return error != null && error.errorMessage() != null
+                && error.errorMessage().toLowerCase(Locale.ROOT).contains("daily message quota");
     }
 
     /** The AWS error code in the failure or its causes, or null for a failure SES did not answer. */
     public static String code(Throwable failure) {
+        AwsErrorDetails error = error(failure);
+        return error == null ? null : error.errorCode();
+    }
+
+    private static AwsErrorDetails error(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
-                return aws.awsErrorDetails().errorCode();
+                return aws.awsErrorDetails();
             }
         }
         return null;

@@ -47,10 +47,7 @@ final class WebhookResponseLimits implements ExecChainHandler, AutoCloseable {
         try {
             response = chain.proceed(request, scope);
         } catch (IOException | RuntimeException e) {
-            exchange.end();
-            if (exchange.cut()) {
-                throw new WebhookResponseCut(deadline);
-            }
+            exchange.endFailed();
             throw e;
         }
         if (response.getEntity() == null) {
@@ -81,8 +78,12 @@ final class WebhookResponseLimits implements ExecChainHandler, AutoCloseable {
             }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        boolean cut() {
-            return cut.get();
+        /** Ends a failed exchange; a failure the deadline's timer caused becomes the cut. */
+        void endFailed() throws WebhookResponseCut {
+            end();
+            if (cut.get()) {
+                throw new WebhookResponseCut(deadline);
+            }
         }
 
         void end() {
@@ -159,10 +160,7 @@ final class WebhookResponseLimits implements ExecChainHandler, AutoCloseable {
             try {
                 n = super.read(buffer, offset, (int) Math.min(length, maxBytes - read));
             } catch (IOException | RuntimeException e) {
-                exchange.end();
-                if (exchange.cut()) {
-                throw new WebhookResponseCut(deadline);
-            }
+                exchange.endFailed();
             throw e;
             }
             if (n < 0) {

@@ -1,6 +1,7 @@
 package routes.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -79,7 +80,8 @@ class BadInputTest {
         });
         String folder = outcome.equals("REJECTED") ? "rejected/" : "accepted/" + report.path("campaignId").asText() + "/";
         assertThat(bucket.exists(folder + name)).isTrue();
-        assertThat(bucket.exists("inbox/" + name)).isFalse();
+        // The report is written before the inbox copy is deleted (a crash between them re-reads the file).
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bucket.exists("inbox/" + name)).isFalse());
     }
 
     @Test

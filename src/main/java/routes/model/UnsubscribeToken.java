@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,10 +24,12 @@ public class UnsubscribeToken {
 
     private final byte[] secret;
 
-    public UnsubscribeToken(@Value("${mailroutes.unsubscribe.secret}") String secret) {
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("mailroutes.unsubscribe.secret must be set");
-        }
+    @Autowired
+    public UnsubscribeToken(UnsubscribeProperties properties) {
+        this(properties.secret());
+    }
+
+    UnsubscribeToken(String secret) {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -2,7 +2,7 @@ package routes.send;
 
 import java.time.Clock;
 import java.util.Optional;
-import org.apache.camel.Exchange;
+import org.apache.camel.CamelContext;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
 import routes.store.Campaigns;
@@ -51,14 +51,14 @@ public class CampaignGate {
     }
 
     /**
-     * Asked again after every throttle permit: a recipient may have waited for it while its campaign
-     * was paused or cancelled, or while the application began to stop. True when it must not be sent now
-     * (it has been deferred or dropped); when stopping, the recipient goes back onto the queue with the
-     * chunk's remainder, so nobody is left claimed but unsent.
+     * Asked again after every throttle permit and before every SES call: a recipient may have waited for
+     * its permit while its campaign was paused or cancelled, or while the application began to stop. True
+     * when it must not be sent now (it has been deferred or dropped); when stopping, the recipient goes back
+     * onto the queue with the chunk's remainder, so nobody is left claimed but unsent.
      */
-    public boolean withholds(Exchange exchange) {
-        Delivery delivery = exchange.getProperty(SesOutcomes.DELIVERY, Delivery.class);
-        if (exchange.getContext().isStopping()) {
+    public boolean withholds(RecipientInWork work, CamelContext context) {
+        Delivery delivery = work.delivery();
+        if (context.isStopping()) {
             delivery.run().defer(delivery.recipient());
             return true;
         }
@@ -66,8 +66,8 @@ public class CampaignGate {
     }
 
     /** The opposite of {@link #withholds}, for the filter in front of the claim. */
-    public boolean clears(Exchange exchange) {
-        return !withholds(exchange);
+    public boolean clears(RecipientInWork work, CamelContext context) {
+        return !withholds(work, context);
     }
 
     /** The campaign's status, at most {@code status-cache-ttl} old. */

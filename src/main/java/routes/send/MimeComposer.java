@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.model.EmailRequest;
@@ -27,8 +25,8 @@ import routes.model.EmailRequest;
 /**
  * Builds the raw mail SES sends: multipart/alternative text + HTML in UTF-8 (wrapped in
  * multipart/mixed with a transactional email's attachments), RFC 8058 one-click
- * unsubscribe headers with a signed token, X-Campaign-Id; and the aws2-ses headers (sender,
- * destination, configuration set, tags campaignId/messageId/segment so feedback needs no lookup).
+ * unsubscribe headers with a signed token, X-Campaign-Id; and what SES takes beside it (sender,
+ * destinations, configuration set, tags campaignId/messageId/segment so feedback needs no lookup).
  */
 @Component
 public class MimeComposer {
@@ -47,7 +45,7 @@ public class MimeComposer {
         this.defaultConfigurationSet = aws.configurationSet();
     }
 
-    public void compose(Rendered rendered, Exchange exchange) throws MessagingException {
+    public Outgoing compose(Rendered rendered) throws MessagingException {
         Delivery delivery = rendered.delivery();
         MimeMessage mail = new MimeMessage(session);
         mail.setFrom(new InternetAddress(rendered.from()));
@@ -86,14 +84,10 @@ public class MimeComposer {
         }
         mail.saveChanges();
 
-        Message message = exchange.getMessage();
-        message.setBody(mail);
-        message.setHeader("CamelAwsSesFrom", rendered.from());
-        // The raw path sends to CamelAwsSesTo only, so cc and bcc go there too (bcc never reaches a header).
-        message.setHeader("CamelAwsSesTo", String.join(",", destinations));
-        message.setHeader("CamelAwsSesConfigurationSet", delivery.chunk().configurationSet() != null
-                ? delivery.chunk().configurationSet() : defaultConfigurationSet);
-        message.setHeader("CamelAwsSesTags", tags(delivery));
+        // The raw path sends to the destinations only, so cc and bcc go there too (bcc never reaches a header).
+        return new Outgoing(delivery, mail, rendered.from(), String.join(",", destinations),
+                delivery.chunk().configurationSet() != null ? delivery.chunk().configurationSet() : defaultConfigurationSet,
+                tags(delivery));
     }
 
     /** Every to, cc and bcc; for a soft-bounce retry only the address that bounced (headers stay as sent). */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,8 +22,6 @@ import routes.store.Ledger.Claimed;
 @Component
 public class RecipientClaim {
 
-    /** Exchange property: the status a reclaimed row had, absent for a first claim. */
-    public static final String RECLAIMED_FROM = "reclaimedFrom";
     private static final Logger LOG = LoggerFactory.getLogger(RecipientClaim.class);
 
     private final Ledger ledger;
@@ -39,7 +36,11 @@ public class RecipientClaim {
         this.resendAmbiguous = properties.onAmbiguous() == SendProperties.OnAmbiguous.RESEND;
     }
 
-    public boolean claim(Delivery delivery, Exchange exchange) throws JsonProcessingException {
+    /**
+     * The recipient with its row claimed (and the status the claim took it back from, if any), or null
+     * when another delivery has it: sent, or left SENDING under {@code on-ambiguous=skip}.
+     */
+    public Delivery claim(Delivery delivery) throws JsonProcessingException {
         List<MessageStatus> reclaimable = reclaimable(delivery.chunk());
         String variables = delivery.recipient().variables() == null ? null : json.writeValueAsString(delivery.recipient().variables());
         Claimed claimed = ledger.claim(delivery.chunk(), delivery.recipient(), variables, reclaimable);
@@ -47,13 +48,17 @@ public class RecipientClaim {
             LOG.warn("Message {} was left SENDING by an earlier attempt; skipped (on-ambiguous=skip)", delivery.messageId());
         } else if (claimed.claim() == Claim.DONE) {
             LOG.debug("Message {} already handled; skipped", delivery.messageId());
-        } else if (claimed.previous() != null && claimed.previous() != MessageStatus.QUEUED) {
-            exchange.setProperty(RECLAIMED_FROM, claimed.previous());
-            if (claimed.previous() == MessageStatus.FAILED) {
-                counters.add(delivery.campaignId(), "failed", -1);
-            }
         }
-        return claimed.claim() == Claim.CLAIMED;
+        if (claimed.claim() != Claim.CLAIMED) {
+            return null;
+        }
+        if (claimed.previous() == null || claimed.previous() == MessageStatus.QUEUED) {
+            return delivery;
+        }
+        if (claimed.previous() == MessageStatus.FAILED) {
+            counters.add(delivery.campaignId(), "failed", -1);
+        }
+        return delivery.reclaimed(claimed.previous());
     }
 
     /** The statuses a claim may take back in this chunk: its reclaim set, and SENDING under on-ambiguous=resend. */

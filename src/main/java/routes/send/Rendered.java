@@ -11,4 +11,4 @@ import routes.model.EmailRequest;
  *                         null for a transactional mail, which is not a list mail
  */
 public record Rendered(Delivery delivery, String from, String subject, String html, String text, EmailRequest request,
-                       String unsubscribeToken) {}
+                       String unsubscribeToken) implements RecipientInWork {}

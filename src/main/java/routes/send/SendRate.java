@@ -119,13 +119,16 @@ public class SendRate {
 
     /**
      * Whether every other replica has had one refresh since this one's first heartbeat, and so divides the
-     * rate by a count that includes it. Until then this replica sends nothing: starting at once, it would
-     * add its share on top of theirs (two replicas sent 36 mails in one second against a limit of 20 in
-     * the crash harness before this wait).
+     * rate by a count that includes it, and has let the calls it made at its old share leave its pacer's
+     * window. Until then this replica sends nothing: starting at once, it would add its share on top of
+     * theirs (two replicas sent 36 mails in one second against a limit of 20 in the crash harness before
+     * this wait). Half a refresh period covers the others' timers running late (fixed delay, busy machine);
+     * the second is their {@link SesCallPacer} window. A replica that found no other live one joins at once.
      */
     public boolean joined() {
         Instant at = joinedAt;
-        return at != null && clock.instant().isAfter(at.plusMillis(properties.shareRefreshMillis()));
+        long refresh = properties.shareRefreshMillis();
+        return at != null && clock.instant().isAfter(at.plusMillis(refresh + refresh / 2 + 1000));
     }
 
     /**
@@ -149,10 +152,12 @@ public class SendRate {
     public synchronized void refreshShare() {
         flushSent();
         sendLog.heartbeat(replicaId);
-        if (joinedAt == null) {
-            joinedAt = clock.instant();
-        }
         int live = sendLog.liveReplicas(LIVE_WITHIN);
+        if (joinedAt == null) {
+            // Alone, nobody sends at a share that leaves this replica out: a replica starting at the same
+            // moment reads this heartbeat after writing its own, and waits.
+            joinedAt = live == 1 ? Instant.EPOCH : clock.instant();
+        }
         if (live != replicas) {
             LOG.info("Live replicas: {} (each sends 1/{} of the configured rate)", live, live);
         }

@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.ses.model.SesRequest;
 /**
  * Times every call of the SES client (the send route's and the quota's) and sorts its end as the send
  * flow does: {@code ok} or the {@link SesErrorClassifier.Kind} of the refusal. As an SDK interceptor
- * (AwsClients adds every one) it sees the call itself, SDK retries included, and no route step is needed;
- * it runs after {@link SesCallPacer}, so the time is SES's, not the wait for a send slot.
+ * (AwsClients adds every one) it sees the call itself, SDK retries included, and no route step is needed.
+ * The clock starts when the first attempt goes on the wire, after {@link SesCallPacer} gave it a slot, so
+ * the time is SES's, not the wait for a send slot.
  */
 @Component
 public class SesCallMeter implements ExecutionInterceptor {
@@ -30,8 +31,8 @@ public class SesCallMeter implements ExecutionInterceptor {
     }
 
     @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        if (context.request() instanceof SesRequest) {
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        if (context.request() instanceof SesRequest && attributes.getAttribute(STARTED) == null) {
             attributes.putAttribute(STARTED, System.nanoTime());
         }
     }

@@ -7,61 +7,129 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.ses.model.SendEmailRequest;
 import software.amazon.awssdk.services.ses.model.SendRawEmailRequest;
 
 /**
- * The last word on SES's per-second limit, at the moment a send call starts. The send route's
- * Throttler shapes the rate per lane, but a permit's call starts some milliseconds after the permit
- * (thread hand-over on a busy machine), so calls of two permit rounds can bunch into one second and
- * exceed the limit SES counts. This interceptor on the SDK clients keeps the start times of the last
- * second's SendRawEmail/SendEmail calls and holds a call until fewer than {@link SendRate#perSecondCap()}
- * started within the last second (and a guard). It rarely waits: the throttle has already spaced the calls.
+ * The last word on SES's per-second limit, at the moment a send request goes on the wire. The send
+ * route's Throttler shapes the rate per lane, but SES counts a call when it receives it, which is some
+ * time after the permit and after the call started, by an amount that varies with the machine's load;
+ * counting starts alone, a replica let through more than its share in the one second SES (or the crash
+ * harness's outbox) sees.
+ *
+ * <p>So each send occupies a slot from the moment its HTTP request is transmitted until one second
+ * after its response arrived, and a request waits while {@link SendRate#perSecondCap()} slots are
+ * occupied. SES stamps a call somewhere between those two moments; for any one-second window, the
+ * last call stamped in it started while every other call stamped in it still held its slot, so no
+ * window ever holds more than the cap, whatever the latency. Replicas each keep their own share of
+ * the rate this way, and their sum stays within the rate. The cost is the call's latency on top of
+ * each second (a few milliseconds against SES). Slots are per HTTP attempt: the SDK's own retries
+ * count too.
+ *
+ * <p>The send route reserves its slot ({@link #reserve}) before it asks the campaign gate for the last
+ * time, so a recipient never waits here after that answer: when the machine is slow and slots are
+ * scarce, a pause still stops sending within a second. The reservation belongs to the thread that made
+ * it, which then calls SES; a reservation not used (the gate withheld the recipient) is given back.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class SesCallPacer implements ExecutionInterceptor {
 
-    /**
-     * One second plus a guard: SES (and any observer) stamps a call a little after this interceptor
-     * does, by a varying amount, so a window of exactly one second here would let two calls one
-     * window apart land in the same second there. The guard costs 2 % of the rate.
-     */
-    private static final long SECOND = TimeUnit.MILLISECONDS.toNanos(1020);
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final ExecutionAttribute<Boolean> HOLDS_SLOT = new ExecutionAttribute<>("mailroutes.SesCallPacer.slot");
 
     private final ObjectProvider<SendRate> rate;
-    private final Deque<Long> starts = new ArrayDeque<>();
+    private final ThreadLocal<Boolean> reserved = new ThreadLocal<>();
+    /** When calls that ended in the last second ended, oldest first (ends are recorded in time order). */
+    private final Deque<Long> ends = new ArrayDeque<>();
+    private int inFlight;
 
     /** The rate is looked up lazily: SendRate needs the SES client this interceptor is built into. */
     public SesCallPacer(ObjectProvider<SendRate> rate) {
         this.rate = rate;
     }
 
-    @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        if (context.request() instanceof SendRawEmailRequest || context.request() instanceof SendEmailRequest) {
-            awaitSlot(rate.getObject().perSecondCap());
+    /** Route step: waits for a slot and holds it for this thread's next SES send. */
+    public void reserve() {
+        giveBack();
+        awaitSlot(rate.getObject().perSecondCap());
+        reserved.set(Boolean.TRUE);
+    }
+
+    /** Route step: the reserved slot was not used; free at once, as no call was made. */
+    public void giveBack() {
+        if (reserved.get() != null) {
+            reserved.remove();
+            unused();
         }
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        if (isSend(context.request())) {
+            // An attempt that failed before its response (connection reset) is retried without afterTransmission.
+            release(attributes);
+            if (reserved.get() != null) {
+                reserved.remove();
+            } else {
+                awaitSlot(rate.getObject().perSecondCap());
+            }
+            attributes.putAttribute(HOLDS_SLOT, true);
+        }
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        release(attributes);
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        release(attributes);
+    }
+
+    private static boolean isSend(SdkRequest request) {
+        return request instanceof SendRawEmailRequest || request instanceof SendEmailRequest;
+    }
+
+    private void release(ExecutionAttributes attributes) {
+        if (Boolean.TRUE.equals(attributes.getAttribute(HOLDS_SLOT))) {
+            attributes.putAttribute(HOLDS_SLOT, false);
+            ended();
+        }
+    }
+
+    private synchronized void unused() {
+        inFlight--;
+        notifyAll();
+    }
+
+    private synchronized void ended() {
+        inFlight--;
+        ends.addLast(System.nanoTime());
+        notifyAll();
     }
 
     private synchronized void awaitSlot(int cap) {
         while (true) {
             long now = System.nanoTime();
-            while (!starts.isEmpty() && now - starts.peekFirst() >= SECOND) {
-                starts.pollFirst();
+            while (!ends.isEmpty() && now - ends.peekFirst() >= SECOND) {
+                ends.pollFirst();
             }
-            if (starts.size() < cap) {
-                starts.addLast(now);
+            if (inFlight + ends.size() < cap) {
+                inFlight++;
                 return;
             }
-            // Holding the monitor while waiting is intended: every other send waits for the same slot.
-            long waitNanos = starts.peekFirst() + SECOND - now;
+            // Every slot held by a call in flight: the next end frees one no sooner than a second later.
+            long waitNanos = ends.isEmpty() ? SECOND : ends.peekFirst() + SECOND - now;
             try {
-                TimeUnit.NANOSECONDS.sleep(waitNanos);
+                TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, waitNanos));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw AbortedException.builder().message("interrupted while waiting for an SES send slot").build();

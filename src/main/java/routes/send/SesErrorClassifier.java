@@ -2,7 +2,6 @@ package routes.send;
 
 import java.util.Locale;
 import java.util.Set;
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -32,8 +31,9 @@ public class SesErrorClassifier {
             "InvalidParameterValue", "TemplateDoesNotExist", "ConfigurationSetDoesNotExist");
     private static final Set<String> PAUSED = Set.of("AccountSendingPaused", "ConfigurationSetSendingPaused");
 
-    public Kind classify(Exchange exchange) {
-        return classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    /** For the send flow's error handlers ({@code onWhen}): whether SES's refusal is of this kind. */
+    public boolean is(Throwable failure, Kind kind) {
+        return classify(failure) == kind;
     }
 
     public Kind classify(Throwable failure) {

@@ -50,6 +50,7 @@ public class SendLog {
     public int liveReplicas(Duration within) {
         String since = clock.instant().minus(within).toString();
         QueryResponse live = dynamo.query(b -> b.tableName(table)
+                .consistentRead(true)
                 .keyConditionExpression("messageId = :p")
                 .filterExpression("seenAt >= :since")
                 .expressionAttributeValues(Map.of(":p", Items.s(REPLICAS), ":since", Items.s(since))));

@@ -6,7 +6,6 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.util.Timeout;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +13,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>Its connections resolve names through {@link WebhookTargetGuard}, so the address guard judges
  * the address actually connected to. The component's own connection manager has no resolver to set,
- * hence one of ours, shared by every webhook endpoint; {@code so-timeout} moves onto it.</li>
+ * hence one of ours, shared by every webhook endpoint, with the socket timeout of
+ * {@code mailroutes.webhooks.response.socket-timeout}.</li>
  * <li>{@link WebhookResponseLimits} bounds every exchange in time and every response body in size.</li>
  * <li>HttpClient 5 by default retries a 503 or 429 once on its own; the route's retry schedule and
  * circuit breaker must see every attempt, so that is off.</li>
@@ -26,11 +26,10 @@ public class WebhookHttpClient implements HttpClientConfigurer, AutoCloseable {
     private final PoolingHttpClientConnectionManager connections;
     private final WebhookResponseLimits limits;
 
-    public WebhookHttpClient(WebhookTargetGuard guard, WebhookProperties properties,
-                             @Value("${camel.component.http.so-timeout:10000}") long soTimeoutMillis) {
+    public WebhookHttpClient(WebhookTargetGuard guard, WebhookProperties properties) {
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guard)
-                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.ofMilliseconds(soTimeoutMillis)).build())
+                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.of(properties.response().socketTimeout())).build())
                 .setMaxConnTotal(200)
                 .setMaxConnPerRoute(20)
                 .build();

@@ -47,12 +47,14 @@ public record WebhookProperties(
 
     /**
      * What a subscriber's answer may cost us: the whole exchange ends by {@code deadline} (a response
-     * that drips slower is cut and counts as a transient failure), and at most {@code maxBytes} of a
-     * body are read (nobody uses them; an error body only explains the status).
+     * that drips slower is cut and counts as a transient failure), at most {@code maxBytes} of a
+     * body are read (nobody uses them; an error body only explains the status), and a connection
+     * that stays silent for {@code socketTimeout} is given up.
      */
     public record Response(
             @NotNull @DefaultValue("15s") Duration deadline,
-            @Min(0) @DefaultValue("8192") int maxBytes) {}
+            @Min(0) @DefaultValue("8192") int maxBytes,
+            @NotNull @DefaultValue("10s") Duration socketTimeout) {}
 
     /**
      * In-process redelivery (initial delay doubling {@code inProcessAttempts} times), then durable

@@ -43,7 +43,8 @@ import routes.localaws.LocalAwsProcess;
  * <p>Not part of the suite (surefire excludes *Benchmark). Command and figures: docs/crash-harness.md.
  * Tunables (system properties): crash.recipients (2000), crash.kills (12), crash.rate (200),
  * crash.pair.recipients (500), crash.pair.rate (20), crash.seed (random), crash.stall-seconds (180: nothing moved
- * for this long ends the wait and is reported), crash.max-receive-count (the application's default, 5).
+ * for this long ends the wait and is reported), crash.max-receive-count (the application's default, 5),
+ * crash.parts (kill,pair).
  */
 class CrashBenchmark {
 
@@ -74,6 +75,8 @@ class CrashBenchmark {
     private final int pairRecipients = Integer.getInteger("crash.pair.recipients", 500);
     private final int pairRate = Integer.getInteger("crash.pair.rate", 20);
     private final long seed = Long.getLong("crash.seed", System.nanoTime());
+    /** Which parts run: {@code kill} (part 1), {@code pair} (part 2), or both (the default). */
+    private final List<String> parts = List.of(System.getProperty("crash.parts", "kill,pair").split(","));
     private final Duration stallAfter = Duration.ofSeconds(Long.getLong("crash.stall-seconds", 180));
     /** The application's default (5) unless set: each kill costs every chunk in flight one receive. */
     private final String maxReceiveCount = System.getProperty("crash.max-receive-count");
@@ -97,11 +100,15 @@ class CrashBenchmark {
             state = aws;
             List<String> report = new ArrayList<>();
             report.add(String.format("CRASH seed %d", seed));
-            killRun(report);
-            report.add(String.format("CRASH part 1 wall time %.0f s", (System.nanoTime() - started) / 1e9));
-            long pairStarted = System.nanoTime();
-            pairRun(report);
-            report.add(String.format("CRASH part 2 wall time %.0f s", (System.nanoTime() - pairStarted) / 1e9));
+            if (parts.contains("kill")) {
+                killRun(report);
+                report.add(String.format("CRASH part 1 wall time %.0f s", (System.nanoTime() - started) / 1e9));
+            }
+            if (parts.contains("pair")) {
+                long pairStarted = System.nanoTime();
+                pairRun(report);
+                report.add(String.format("CRASH part 2 wall time %.0f s", (System.nanoTime() - pairStarted) / 1e9));
+            }
             report.add(String.format("CRASH total wall time %.0f s", (System.nanoTime() - started) / 1e9));
             System.out.println();
             report.forEach(System.out::println);

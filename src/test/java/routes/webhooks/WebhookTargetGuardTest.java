@@ -88,7 +88,7 @@ class WebhookTargetGuardTest {
         WebhookTargetGuard guard = new WebhookTargetGuard(properties(false, false), rebinding);
         assertThat(guard.resolve("rebind.example")).extracting(InetAddress::getHostAddress).containsExactly("93.184.216.34");
         try (WebhookPeer peer = new WebhookPeer();
-             WebhookHttpClient configurer = new WebhookHttpClient(guard, properties(false, false), 2000);
+             WebhookHttpClient configurer = new WebhookHttpClient(guard, properties(false, false));
              CloseableHttpClient client = client(configurer)) {
             String url = peer.script("/rebound", 200).replace("127.0.0.1", "rebind.example");
 
@@ -106,7 +106,8 @@ class WebhookTargetGuardTest {
 
     static WebhookProperties properties(boolean allowPrivate, boolean allowHttp) {
         return new WebhookProperties(List.of(), List.of("callback-secret"), allowPrivate, allowHttp,
-                new WebhookProperties.Response(Duration.ofSeconds(2), 8192), new WebhookProperties.Retry(1000, 5, 60, 86400),
+                new WebhookProperties.Response(Duration.ofSeconds(2), 8192, Duration.ofSeconds(2)),
+                new WebhookProperties.Retry(1000, 5, 60, 86400),
                 new WebhookProperties.Circuit(50, 10, 20, 60));
     }
 }

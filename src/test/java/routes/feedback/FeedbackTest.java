@@ -46,6 +46,7 @@ import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
 import routes.intake.CampaignBucket;
+import routes.localaws.AwsFaults;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
@@ -87,6 +88,7 @@ class FeedbackTest {
     @Autowired ProducerTemplate producer;
     @Autowired EventLogRepository eventLog;
     @Autowired TestRestTemplate http;
+    @Autowired AwsFaults faults;
 
     FeedbackFixtures fixtures;
 
@@ -188,6 +190,23 @@ class FeedbackTest {
             assertThat(s.sourceMessageId()).isEqualTo(sent.messageId());
         }));
         assertThat(suppressions.suppressedAmong(List.of(recipient.toUpperCase()))).hasSize(1);
+    }
+
+    @Test
+    void aPassingDynamoDbFailureWhileSuppressingIsRetriedInProcessNotLeftForSqs() {
+        String recipient = FeedbackFixtures.address("blip");
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("blip"), recipient);
+        faults.failNext("PutItem", aws.table(Tables.SUPPRESSIONS), 2);
+        try {
+            fixtures.publish("bounce-permanent", sent, Instant.now());
+
+            // WAIT is a third of the ses-events queue's visibility timeout, after which SQS would deliver it again.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(suppressions.find(recipient)).isPresent());
+            assertThat(faults.injected()).isEqualTo(2);
+            assertThat(ledger.find(sent.messageId()).orElseThrow().status()).isEqualTo(MessageStatus.BOUNCED);
+        } finally {
+            faults.disarm();
+        }
     }
 
     @Test

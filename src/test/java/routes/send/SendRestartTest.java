@@ -77,6 +77,7 @@ class SendRestartTest {
     private static ConfigurableApplicationContext sendingProcess() {
         return new SpringApplicationBuilder(Application.class).run(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--camel.main.routes-include-pattern=classpath:routes/send.yaml",
                 "--mailroutes.send.max-rate=10");
     }

@@ -1,0 +1,84 @@
+package routes.integrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Start-up with a routes directory, on a bare Camel context holding one built-in flow (the suite's
+ * shared application must start, so the failing start-ups are shown here).
+ */
+class IntegrationRouteFilesTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void aFileTakingABuiltInRouteIdFailsStartUpNamingBothFiles() throws Exception {
+        Files.writeString(dir.resolve("takeover.yaml"), """
+                - route:
+                    id: launch-now
+                    from:
+                      uri: direct:mine
+                      steps:
+                        - log: mine
+                """);
+        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
+            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false)).beforeApplicationStart(camel))
+                    .hasMessageContaining("takeover.yaml")
+                    .hasMessageContaining("launch-now")
+                    .hasMessageContaining("routes/launch.yaml");
+        }
+    }
+
+    @Test
+    void aBrokenFileFailsStartUpWithItsLineAndReason() throws Exception {
+        Files.writeString(dir.resolve("broken.yaml"), """
+                - route:
+                    id: mine
+                    from:
+                      uri: direct:mine
+                      steps:
+                        - lg: mine
+                """);
+        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
+            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false)).beforeApplicationStart(camel))
+                    .hasMessageContaining("broken.yaml")
+                    .hasMessageContaining("line 6")
+                    .hasMessageContaining("lg");
+        }
+    }
+
+    @Test
+    void aMissingDirectoryIsCreatedAndItsFilesLoaded() throws Exception {
+        Path missing = dir.resolve("routes.d");
+        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
+            new IntegrationRouteFiles(new RoutesDirProperties(missing, false)).beforeApplicationStart(camel);
+            assertThat(missing).isDirectory();
+        }
+        Files.writeString(missing.resolve("mine.camel.yaml"), """
+                - route:
+                    id: mine
+                    from:
+                      uri: direct:mine
+                      steps:
+                        - log: mine
+                """);
+        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
+            new IntegrationRouteFiles(new RoutesDirProperties(missing, false)).beforeApplicationStart(camel);
+            assertThat(camel.getRouteDefinition("mine")).isNotNull();
+        }
+    }
+
+    private static DefaultCamelContext withBuiltInLaunchFlow() throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        PluginHelper.getRoutesLoader(camel).loadRoutes(
+                PluginHelper.getResourceLoader(camel).resolveResource("classpath:routes/launch.yaml"));
+        return camel;
+    }
+}

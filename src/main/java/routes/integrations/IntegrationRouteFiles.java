@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import org.springframework.stereotype.Component;
  * whole before anything changes: it must parse, give every route an id, and take no id that a built-in
  * flow or another file owns. At start-up a bad file stops the application; under reload it is refused
  * with the reason logged, and the routes already running (its own previous version included) keep running.
+ * Deleting a file under reload stops and removes its routes.
  */
 @Component
 public class IntegrationRouteFiles implements CamelContextConfiguration {
@@ -40,12 +42,14 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(IntegrationRouteFiles.class);
 
     private final RoutesDirProperties properties;
+    private final StatusSubscriptions statusSubscriptions;
     /** Route ids by the integration file that defines them. */
     private final Map<Path, Set<String>> loaded = new HashMap<>();
     private volatile String lastRefusal;
 
-    public IntegrationRouteFiles(RoutesDirProperties properties) {
+    public IntegrationRouteFiles(RoutesDirProperties properties, StatusSubscriptions statusSubscriptions) {
         this.properties = properties;
+        this.statusSubscriptions = statusSubscriptions;
     }
 
     /** The directory read, absolute; empty when none is configured. */
@@ -81,7 +85,7 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
         LOG.info("Integration routes: {} file(s) from {}", files.size(), dir);
         if (properties.reload()) {
             FileWatcherResourceReloadStrategy watcher = new FileWatcherResourceReloadStrategy(dir.toString());
-            watcher.setFileFilter(f -> isRouteFile(f.toPath()));
+            watcher.setFileFilter(f -> isRouteFileName(f.toPath()));
             watcher.setResourceReload((name, resource) -> reload(context, Path.of(name)));
             try {
                 context.addService(watcher);
@@ -96,16 +100,33 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
         // the watcher runs as a Camel service from here on
     }
 
-    /** A deleted file's routes keep running until restart: the watcher does not report deletions. */
     private void reload(CamelContext context, Path file) {
+        Path absolute = file.toAbsolutePath();
         try {
-            apply(context, file.toAbsolutePath());
+            if (Files.exists(absolute)) {
+                apply(context, absolute);
+                LOG.info("Integration route file {} applied: routes {}", file.getFileName(), loaded.get(absolute));
+            } else {
+                LOG.info("Integration route file {} deleted: routes {} removed", file.getFileName(), remove(context, absolute));
+            }
             lastRefusal = null;
-            LOG.info("Integration route file {} applied: routes {}", file.getFileName(), loaded.get(file.toAbsolutePath()));
         } catch (RefusedRouteFile refused) {
             lastRefusal = refused.getMessage();
             LOG.error("{}; the routes already running keep running", refused.getMessage(), refused.getCause());
         }
+    }
+
+    /** Stops and removes the routes a deleted file defined (their status queues stay, with what they hold). */
+    private synchronized Set<String> remove(CamelContext context, Path file) {
+        ModelCamelContext model = (ModelCamelContext) context;
+        Set<String> ids = loaded.getOrDefault(file, Set.of());
+        try {
+            model.removeRouteDefinitions(ids.stream().map(model::getRouteDefinition).filter(Objects::nonNull).toList());
+        } catch (Exception e) {
+            throw refused(file, null, "its routes could not be stopped: " + reason(e), e);
+        }
+        loaded.remove(file);
+        return ids;
     }
 
     /** Checks the whole file, then replaces the routes it defined before (if any) with the new ones. */
@@ -113,6 +134,7 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
         ModelCamelContext model = (ModelCamelContext) context;
         List<RouteBuilder> builders = parse(context, file);
         Set<String> ids = new LinkedHashSet<>();
+        Map<String, String> filterPolicies = new LinkedHashMap<>();
         for (RouteBuilder builder : builders) {
             for (RouteDefinition route : builder.getRouteCollection().getRoutes()) {
                 String id = route.getRouteId();
@@ -127,8 +149,20 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
                     throw refused(file, route, "route id " + id + " is already defined by " + other
                             + "; an integration route cannot replace it", null);
                 });
+                try {
+                    statusSubscriptions.filterPolicy(context, route).ifPresent(policy -> filterPolicies.put(id, policy));
+                } catch (RuntimeException e) {
+                    throw refused(file, route, "route " + id + ": " + reason(e), e);
+                }
             }
         }
+        filterPolicies.forEach((id, policy) -> {
+            try {
+                statusSubscriptions.subscribe(id, policy);
+            } catch (RuntimeException e) {
+                throw refused(file, null, "route " + id + ": its status queue: " + reason(e), e);
+            }
+        });
         List<RouteDefinition> previous = loaded.getOrDefault(file, Set.of()).stream()
                 .map(model::getRouteDefinition).filter(Objects::nonNull).toList();
         try {
@@ -216,8 +250,13 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
     }
 
     private static boolean isRouteFile(Path file) {
+        return isRouteFileName(file) && Files.isRegularFile(file);
+    }
+
+    /** Hidden files are a writer's work in progress (write, then move into place). */
+    private static boolean isRouteFileName(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(".yaml") && !name.startsWith(".") && Files.isRegularFile(file);
+        return name.endsWith(".yaml") && !name.startsWith(".");
     }
 
     /** A file that was not applied, and why. */

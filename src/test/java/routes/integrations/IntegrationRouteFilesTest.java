@@ -3,6 +3,7 @@ package routes.integrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * shared application must start, so the failing start-ups are shown here).
  */
 class IntegrationRouteFilesTest {
+
+    /** Only reads a route's parameters here: no route in these files reads status events. */
+    private static final StatusSubscriptions STATUS = new StatusSubscriptions(null, null, null, null, null, null, new ObjectMapper());
 
     @TempDir Path dir;
 
@@ -29,7 +33,7 @@ class IntegrationRouteFilesTest {
                         - log: mine
                 """);
         try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false)).beforeApplicationStart(camel))
+            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
                     .hasMessageContaining("takeover.yaml")
                     .hasMessageContaining("launch-now")
                     .hasMessageContaining("routes/launch.yaml");
@@ -47,7 +51,7 @@ class IntegrationRouteFilesTest {
                         - lg: mine
                 """);
         try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false)).beforeApplicationStart(camel))
+            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
                     .hasMessageContaining("broken.yaml")
                     .hasMessageContaining("line 6")
                     .hasMessageContaining("lg");
@@ -58,7 +62,7 @@ class IntegrationRouteFilesTest {
     void aMissingDirectoryIsCreatedAndItsFilesLoaded() throws Exception {
         Path missing = dir.resolve("routes.d");
         try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            new IntegrationRouteFiles(new RoutesDirProperties(missing, false)).beforeApplicationStart(camel);
+            new IntegrationRouteFiles(new RoutesDirProperties(missing, false), STATUS).beforeApplicationStart(camel);
             assertThat(missing).isDirectory();
         }
         Files.writeString(missing.resolve("mine.camel.yaml"), """
@@ -70,7 +74,7 @@ class IntegrationRouteFilesTest {
                         - log: mine
                 """);
         try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            new IntegrationRouteFiles(new RoutesDirProperties(missing, false)).beforeApplicationStart(camel);
+            new IntegrationRouteFiles(new RoutesDirProperties(missing, false), STATUS).beforeApplicationStart(camel);
             assertThat(camel.getRouteDefinition("mine")).isNotNull();
         }
     }

@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.EndpointRequiredDefinition;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.FileWatcherResourceReloadStrategy;
@@ -150,6 +152,7 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
                             + "; an integration route cannot replace it", null);
                 });
                 try {
+                    checkEndpoints(context, route);
                     statusSubscriptions.filterPolicy(context, route).ifPresent(policy -> filterPolicies.put(id, policy));
                 } catch (RuntimeException e) {
                     throw refused(file, route, "route " + id + ": " + reason(e), e);
@@ -179,6 +182,27 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
             throw refused(file, null, reason(e), e);
         }
         loaded.put(file, ids);
+    }
+
+    /**
+     * Routes are built only when Camel starts, after the files were read, and a failure then names the route
+     * id alone: the usual mistakes (a missing placeholder, a component not in the image) are caught here.
+     */
+    private static void checkEndpoints(CamelContext context, RouteDefinition route) {
+        List<String> uris = new ArrayList<>();
+        uris.add(route.getInput().getEndpointUri());
+        ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), EndpointRequiredDefinition.class)
+                .forEach(to -> uris.add(to.getEndpointUri()));
+        for (String uri : uris) {
+            if (uri == null || uri.contains("${")) {
+                continue;
+            }
+            String resolved = context.resolvePropertyPlaceholders(uri);
+            String scheme = resolved.contains(":") ? resolved.substring(0, resolved.indexOf(':')) : resolved;
+            if (context.getComponent(scheme) == null) {
+                throw new IllegalArgumentException("no component " + scheme + " in this image (" + uri + ")");
+            }
+        }
     }
 
     private List<RouteBuilder> parse(CamelContext context, Path file) {

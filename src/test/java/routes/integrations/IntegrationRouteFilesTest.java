@@ -59,6 +59,40 @@ class IntegrationRouteFilesTest {
     }
 
     @Test
+    void aMissingPlaceholderFailsStartUpNamingTheFile() throws Exception {
+        Files.writeString(dir.resolve("crm.yaml"), """
+                - route:
+                    id: crm
+                    from:
+                      uri: direct:crm
+                      steps:
+                        - to: "{{crm.status-url}}"
+                """);
+        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
+            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
+                    .hasMessageContaining("crm.yaml")
+                    .hasMessageContaining("crm.status-url");
+        }
+    }
+
+    @Test
+    void aComponentNotInTheImageFailsStartUpNamingTheFile() throws Exception {
+        Files.writeString(dir.resolve("kafka.yaml"), """
+                - route:
+                    id: to-kafka
+                    from:
+                      uri: direct:to-kafka
+                      steps:
+                        - to: kafka:mail-status
+                """);
+        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
+            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
+                    .hasMessageContaining("kafka.yaml")
+                    .hasMessageContaining("no component kafka");
+        }
+    }
+
+    @Test
     void aMissingDirectoryIsCreatedAndItsFilesLoaded() throws Exception {
         Path missing = dir.resolve("routes.d");
         try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,72 +25,60 @@ class IntegrationRouteFilesTest {
 
     @Test
     void aFileTakingABuiltInRouteIdFailsStartUpNamingBothFiles() throws Exception {
-        Files.writeString(dir.resolve("takeover.yaml"), """
+        assertThatStartWith("takeover.yaml", """
                 - route:
                     id: launch-now
                     from:
                       uri: direct:mine
                       steps:
                         - log: mine
-                """);
-        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
-                    .hasMessageContaining("takeover.yaml")
-                    .hasMessageContaining("launch-now")
-                    .hasMessageContaining("routes/launch.yaml");
-        }
+                """)
+                .hasMessageContaining("takeover.yaml")
+                .hasMessageContaining("launch-now")
+                .hasMessageContaining("routes/launch.yaml");
     }
 
     @Test
     void aBrokenFileFailsStartUpWithItsLineAndReason() throws Exception {
-        Files.writeString(dir.resolve("broken.yaml"), """
+        assertThatStartWith("broken.yaml", """
                 - route:
                     id: mine
                     from:
                       uri: direct:mine
                       steps:
                         - lg: mine
-                """);
-        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
-                    .hasMessageContaining("broken.yaml")
-                    .hasMessageContaining("line 6")
-                    .hasMessageContaining("lg");
-        }
+                """)
+                .hasMessageContaining("broken.yaml")
+                .hasMessageContaining("line 6")
+                .hasMessageContaining("lg");
     }
 
     @Test
     void aMissingPlaceholderFailsStartUpNamingTheFile() throws Exception {
-        Files.writeString(dir.resolve("crm.yaml"), """
+        assertThatStartWith("crm.yaml", """
                 - route:
                     id: crm
                     from:
                       uri: direct:crm
                       steps:
                         - to: "{{crm.status-url}}"
-                """);
-        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
-                    .hasMessageContaining("crm.yaml")
-                    .hasMessageContaining("crm.status-url");
-        }
+                """)
+                .hasMessageContaining("crm.yaml")
+                .hasMessageContaining("crm.status-url");
     }
 
     @Test
     void aComponentNotInTheImageFailsStartUpNamingTheFile() throws Exception {
-        Files.writeString(dir.resolve("kafka.yaml"), """
+        assertThatStartWith("kafka.yaml", """
                 - route:
                     id: to-kafka
                     from:
                       uri: direct:to-kafka
                       steps:
                         - to: kafka:mail-status
-                """);
-        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
-            assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS).beforeApplicationStart(camel))
-                    .hasMessageContaining("kafka.yaml")
-                    .hasMessageContaining("no component kafka");
-        }
+                """)
+                .hasMessageContaining("kafka.yaml")
+                .hasMessageContaining("no component kafka");
     }
 
     @Test
@@ -110,6 +99,15 @@ class IntegrationRouteFilesTest {
         try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
             new IntegrationRouteFiles(new RoutesDirProperties(missing, false), STATUS).beforeApplicationStart(camel);
             assertThat(camel.getRouteDefinition("mine")).isNotNull();
+        }
+    }
+
+    /** What start-up throws with {@code yaml} as the only file of the routes directory. */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertThatStartWith(String name, String yaml) throws Exception {
+        Files.writeString(dir.resolve(name), yaml);
+        try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {
+            return assertThatThrownBy(() -> new IntegrationRouteFiles(new RoutesDirProperties(dir, false), STATUS)
+                    .beforeApplicationStart(camel));
         }
     }
 

@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.EndpointRequiredDefinition;
@@ -123,12 +125,28 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
         ModelCamelContext model = (ModelCamelContext) context;
         Set<String> ids = loaded.getOrDefault(file, Set.of());
         try {
-            model.removeRouteDefinitions(ids.stream().map(model::getRouteDefinition).filter(Objects::nonNull).toList());
+            removeRoutes(model, ids);
         } catch (Exception e) {
             throw refused(file, null, "its routes could not be stopped: " + reason(e), e);
         }
         loaded.remove(file);
         return ids;
+    }
+
+    /**
+     * Removes routes and the status-source Kamelet routes reading their queues: Camel leaves a Kamelet's route
+     * running when the route using it goes, and the next version's Kamelet route would then find its queue taken.
+     */
+    private void removeRoutes(ModelCamelContext model, Set<String> ids) throws Exception {
+        Set<String> queues = ids.stream().map(id -> "aws2-sqs://" + statusSubscriptions.queueName(id)).collect(Collectors.toSet());
+        for (Route route : List.copyOf(model.getRoutes())) {
+            String uri = route.getEndpoint().getEndpointUri();
+            if (route.isCreatedByKamelet() && queues.contains(uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri)) {
+                model.getRouteController().stopRoute(route.getRouteId());
+                model.removeRoute(route.getRouteId());
+            }
+        }
+        model.removeRouteDefinitions(ids.stream().map(model::getRouteDefinition).filter(Objects::nonNull).toList());
     }
 
     /** Checks the whole file, then replaces the routes it defined before (if any) with the new ones. */
@@ -166,10 +184,10 @@ public class IntegrationRouteFiles implements CamelContextConfiguration {
                 throw refused(file, null, "route " + id + ": its status queue: " + reason(e), e);
             }
         });
-        List<RouteDefinition> previous = loaded.getOrDefault(file, Set.of()).stream()
-                .map(model::getRouteDefinition).filter(Objects::nonNull).toList();
+        Set<String> previousIds = loaded.getOrDefault(file, Set.of());
+        List<RouteDefinition> previous = previousIds.stream().map(model::getRouteDefinition).filter(Objects::nonNull).toList();
         try {
-            model.removeRouteDefinitions(previous);
+            removeRoutes(model, previousIds);
         } catch (Exception e) {
             throw refused(file, null, "its previous routes could not be stopped: " + e.getMessage(), e);
         }

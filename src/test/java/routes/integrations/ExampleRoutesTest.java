@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -72,6 +73,11 @@ class ExampleRoutesTest {
         try (WebhookPeer crm = new WebhookPeer()) {
             System.setProperty("crm.status-url", crm.script("/crm/status", 200));
             install("status-to-http.yaml", "crm-status");
+            // Saved again, as an edit would: the new version takes over the queue from the old one.
+            Route first = camel.getRoute("crm-status");
+            install("status-to-http.yaml", "crm-status");
+            await().atMost(Duration.ofSeconds(20)).until(() -> camel.getRoute("crm-status") != first
+                    && camel.getRoute("crm-status") != null && camel.getRouteController().getRouteStatus("crm-status").isStarted());
             String bounced = "bounce+" + unique() + "@simulator.amazonses.com";
             String delivered = "success+" + unique() + "@simulator.amazonses.com";
             send(delivered);

@@ -82,6 +82,21 @@ class IntegrationRouteFilesTest {
     }
 
     @Test
+    void aStatusSourceWithAnUnknownEventTypeFailsStartUpBeforeAnyQueueIsMade() throws Exception {
+        assertThatStartWith("crm.yaml", """
+                - route:
+                    id: crm-status
+                    from:
+                      uri: kamelet:mailroutes-status-source
+                      parameters: {types: "message.bounced,bounced"}
+                      steps:
+                        - log: status
+                """)
+                .hasMessageContaining("crm.yaml")
+                .hasMessageContaining("types: bounced is not an event type");
+    }
+
+    @Test
     void aMissingDirectoryIsCreatedAndItsFilesLoaded() throws Exception {
         Path missing = dir.resolve("routes.d");
         try (DefaultCamelContext camel = withBuiltInLaunchFlow()) {

@@ -82,7 +82,7 @@ public class Provisioner {
      * Creates {@code name} and its dead-letter queue and wires the redrive policy; returns the queue's
      * ARN. A FIFO queue (and its DLQ, which must be FIFO too) deduplicates by explicit ids only.
      */
-    private String queueWithDeadLetters(String name, int visibilitySeconds) {
+    public String queueWithDeadLetters(String name, int visibilitySeconds) {
         Map<QueueAttributeName, String> kind = AwsProperties.isFifo(name)
                 ? Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false")
                 : Map.of();

@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * <p>Actions: CreateTopic (idempotent), ListTopics, DeleteTopic, GetTopicAttributes, SetTopicAttributes,
  * Subscribe, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic, GetSubscriptionAttributes,
  * SetSubscriptionAttributes, Publish and PublishBatch. Each subscribed queue receives the SNS JSON envelope,
- * or with {@code RawMessageDelivery=true} the bare message with the message attributes as SQS attributes.
+ * or with {@code RawMessageDelivery=true} the bare message with the message attributes as SQS attributes;
+ * a subscription's {@code FilterPolicy} (exact string values on message attributes) skips what it does not match.
  * Delivery is synchronous: when Publish answers, the message is in every subscribed queue.
  *
  * <p>Every envelope is signed as SNS signs it (topic attribute {@code SignatureVersion} 1, the default, is
@@ -54,6 +55,7 @@ public final class LocalSns implements AutoCloseable {
     private static final int MAX_MESSAGE_BYTES = 256 * 1024;
     private static final int MAX_BATCH_ENTRIES = 10;
     private static final String RAW_MESSAGE_DELIVERY = "RawMessageDelivery";
+    private static final String FILTER_POLICY = "FilterPolicy";
     private static final String SIGNATURE_VERSION = "SignatureVersion";
     private static final String CERTIFICATE_PATH = "/SimpleNotificationService-local.pem";
 
@@ -326,6 +328,9 @@ public final class LocalSns implements AutoCloseable {
     }
 
     private void deliver(Subscription subscription, Notification notification) {
+        if (!subscription.accepts(notification.attributes())) {
+            return;
+        }
         String queueName = queueName(subscription.endpoint());
         try {
             SendMessageRequest.Builder request = SendMessageRequest.builder().queueUrl(queueUrl(queueName));
@@ -432,6 +437,42 @@ public final class LocalSns implements AutoCloseable {
             throw invalidParameter("Attributes Reason: RawMessageDelivery: Invalid value [" + value
                     + "]. Must be true or false.");
         }
+        if (FILTER_POLICY.equals(name)) {
+            filterPolicy(value);
+        }
+    }
+
+    /**
+     * A filter policy on message attributes, in the one form this fake knows: attribute name → list of exact
+     * string values (AWS's numeric, prefix, anything-but … operators are refused rather than ignored).
+     */
+    private static Map<String, List<String>> filterPolicy(String value) {
+        Map<String, List<String>> policy = new LinkedHashMap<>();
+        if (value == null || value.isBlank()) {
+            return policy;
+        }
+        try {
+            JsonNode root = AwsJson.read(value);
+            if (!root.isObject()) {
+                throw invalidParameter("Filter policy: must be a JSON object");
+            }
+            root.fields().forEachRemaining(field -> {
+                List<String> values = new ArrayList<>();
+                for (JsonNode item : field.getValue()) {
+                    if (!item.isTextual()) {
+                        throw invalidParameter("Filter policy: only exact string values are supported by the embedded SNS");
+                    }
+                    values.add(item.asText());
+                }
+                if (!field.getValue().isArray() || values.isEmpty()) {
+                    throw invalidParameter("Filter policy: " + field.getKey() + " must be a non-empty array");
+                }
+                policy.put(field.getKey(), values);
+            });
+            return policy;
+        } catch (JsonProcessingException e) {
+            throw invalidParameter("Filter policy: not JSON");
+        }
     }
 
     private Topic topic(String arn) {
@@ -475,6 +516,14 @@ public final class LocalSns implements AutoCloseable {
     private record Subscription(String arn, String topicArn, String endpoint, Map<String, String> attributes) {
         boolean rawMessageDelivery() {
             return "true".equals(attributes.get(RAW_MESSAGE_DELIVERY));
+        }
+
+        /** Every attribute the filter policy names is present with one of its values. */
+        boolean accepts(Map<String, Attribute> messageAttributes) {
+            return filterPolicy(attributes.get(FILTER_POLICY)).entrySet().stream().allMatch(rule -> {
+                Attribute attribute = messageAttributes.get(rule.getKey());
+                return attribute != null && rule.getValue().contains(attribute.value());
+            });
         }
     }
 

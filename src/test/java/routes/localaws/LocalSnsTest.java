@@ -148,6 +148,30 @@ class LocalSnsTest {
     }
 
     @Test
+    void aFilterPolicyLetsThroughOnlyMessagesWhoseAttributesMatch() {
+        String topicArn = createTopic("filtered");
+        Queue queue = LocalAwsTesting.createQueue(sqs, "filtered");
+        String subscription = sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queue.arn())
+                .attributes(Map.of("RawMessageDelivery", "true"))).subscriptionArn();
+        sns.setSubscriptionAttributes(b -> b.subscriptionArn(subscription).attributeName("FilterPolicy")
+                .attributeValue("{\"type\": [\"message.bounced\", \"message.complained\"], \"campaignId\": [\"spring\"]}"));
+
+        sns.publish(b -> b.topicArn(topicArn).message("delivered").messageAttributes(Map.of(
+                "type", stringAttribute("message.delivered"), "campaignId", stringAttribute("spring"))));
+        sns.publish(b -> b.topicArn(topicArn).message("other campaign").messageAttributes(Map.of(
+                "type", stringAttribute("message.bounced"), "campaignId", stringAttribute("summer"))));
+        sns.publish(b -> b.topicArn(topicArn).message("no campaign").messageAttributes(Map.of(
+                "type", stringAttribute("message.bounced"))));
+        sns.publish(b -> b.topicArn(topicArn).message("bounced").messageAttributes(Map.of(
+                "type", stringAttribute("message.bounced"), "campaignId", stringAttribute("spring"))));
+
+        assertThat(LocalAwsTesting.receive(sqs, queue, 1)).extracting(Message::body).containsExactly("bounced");
+        assertThatThrownBy(() -> sns.setSubscriptionAttributes(b -> b.subscriptionArn(subscription)
+                .attributeName("FilterPolicy").attributeValue("{\"type\": [{\"prefix\": \"message.\"}]}")))
+                .hasMessageContaining("only exact string values");
+    }
+
+    @Test
     void publishBatchDeliversEveryEntry() {
         String topicArn = createTopic("batch");
         Queue queue = LocalAwsTesting.createQueue(sqs, "batch");

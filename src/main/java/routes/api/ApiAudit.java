@@ -19,6 +19,7 @@ public class ApiAudit {
 
     /** Partition of the events table holding the API's audit log. */
     public static final String PARTITION = "audit:api";
+    private static final String AUDITED = "apiAudited";
 
     private final EventLog events;
     private final ApiProperties api;
@@ -30,12 +31,13 @@ public class ApiAudit {
         this.clock = clock;
     }
 
-    /** Runs when an api-keyed exchange completes, so the answer's status is known. */
+    /** Runs once the answer's status is known; a second call for the same exchange records nothing. */
     public void record(Exchange exchange) {
         ApiCall call = exchange.getProperty(ApiCall.PROPERTY, ApiCall.class);
-        if (call == null || !call.mutates()) {
+        if (call == null || !call.mutates() || exchange.getProperty(AUDITED, false, Boolean.class)) {
             return;
         }
+        exchange.setProperty(AUDITED, true);
         String at = clock.instant().toString();
         String emailId = exchange.getProperty(TransactionalEmails.EMAIL_ID, String.class);
         Map<String, String> entry = new LinkedHashMap<>();

@@ -30,6 +30,14 @@ class ApiAccessTest {
         }
     }
 
+    @Test
+    void anApplicationWithoutTheApiFlowStarts() throws Exception {
+        try (CamelContext sendOnly = new DefaultCamelContext()) {
+            sendOnly.start();
+            assertThatCode(() -> new ApiAccess(contract).afterApplicationStart(sendOnly)).doesNotThrowAnyException();
+        }
+    }
+
     /** Every operation of the contract on a route as the contract wants it, except {@code wrongOperation}. */
     private CamelContext context(String wrongOperation, String wrongAccess) throws Exception {
         CamelContext camel = new DefaultCamelContext();

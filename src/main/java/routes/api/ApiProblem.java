@@ -34,6 +34,11 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(401, "UNAUTHORIZED", message, null, null, null);
     }
 
+    /** The key is known but lacks the operation's scope; the answer names it. */
+    public static ApiProblem forbidden(String scope) {
+        return new ApiProblem(403, "FORBIDDEN", "This key lacks the scope " + scope, "scope", scope, null);
+    }
+
     public static ApiProblem notFound(String message) {
         return new ApiProblem(404, "NOT_FOUND", message, null, null, null);
     }

@@ -25,6 +25,11 @@ public class ApiReplies {
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, reply.status());
         message.setHeader(Exchange.CONTENT_TYPE, reply.contentType());
+        ApiCall call = exchange.getProperty(ApiCall.PROPERTY, ApiCall.class);
+        if (call != null) {
+            message.setHeader("X-RateLimit-Limit", call.limit());
+            message.setHeader("X-RateLimit-Remaining", call.remaining());
+        }
         if (reply.body() == null) {
             message.setBody(null);
         } else if (reply.body() instanceof String text && !reply.contentType().startsWith("application/json")) {

@@ -13,6 +13,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -43,6 +45,17 @@ public class AwsClients {
         return configure(S3Client.builder(), http, aws.endpoints().s3())
                 .forcePathStyle(aws.endpoints().s3() != null)
                 .build();
+    }
+
+    /** Signs the upload URLs the API hands out; addressed like {@link #s3Client}. */
+    @Bean(destroyMethod = "close")
+    S3Presigner s3Presigner() {
+        S3Presigner.Builder builder = S3Presigner.builder().region(Region.of(aws.region()))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(aws.endpoints().s3() != null).build());
+        if (aws.endpoints().s3() != null) {
+            builder.endpointOverride(aws.endpoints().s3());
+        }
+        return builder.build();
     }
 
     @Bean

@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
@@ -87,6 +90,26 @@ public class EventLog {
         } catch (ConditionalCheckFailedException seen) {
             return false;
         }
+    }
+
+    /**
+     * One page of a partition's rows, newest first (event keys start with the time), each row as its string
+     * attributes: the audit trails kept here are read this way.
+     */
+    public Page<Map<String, String>> newestFirst(String partition, int limit, String cursor) {
+        QueryResponse page = dynamo.query(b -> b.tableName(table).keyConditionExpression("messageId = :p")
+                .expressionAttributeValues(Map.of(":p", Items.s(partition))).scanIndexForward(false).limit(limit)
+                .exclusiveStartKey(Items.startKey(cursor)));
+        List<Map<String, String>> rows = page.items().stream().map(item -> {
+            Map<String, String> row = new TreeMap<>();
+            item.forEach((name, value) -> {
+                if (value.s() != null && !name.equals("messageId")) {
+                    row.put(name, value.s());
+                }
+            });
+            return row;
+        }).toList();
+        return new Page<>(rows, Items.cursor(page.lastEvaluatedKey()));
     }
 
     public boolean contains(String messageId, String eventKey) {

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ApiKeysTest {
@@ -15,7 +16,8 @@ class ApiKeysTest {
     // sha256("local-dev-key")
     private static final String HASH = "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c";
 
-    private final ApiKeys keys = new ApiKeys(new ApiProperties(List.of(HASH), 3, 100, 10),
+    private final ApiKeys keys = new ApiKeys(new ApiProperties(List.of(new ApiProperties.Key("local-dev", HASH,
+            Set.of(ApiProperties.Scope.READ), null)), 3, 100, 10), new ApiContract(),
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     @Test

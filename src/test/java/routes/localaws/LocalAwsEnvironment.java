@@ -60,16 +60,28 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.webhooks.allow-private-targets", "true");
         properties.put("mailroutes.webhooks.allow-http", "true");
         properties.put("mailroutes.webhooks.callback-secrets", LOCAL_CALLBACK_SECRET);
-        // The API key local-dev-key (as in application-local.yaml) and an unsubscribe secret.
-        properties.put("mailroutes.api.key-hashes[0]", "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c");
+        // The API key local-dev-key with every scope (as in application-local.yaml), two narrow keys the API tests
+        // use (local-read-key: read only; local-slow-key: read, one request a second), and an unsubscribe secret.
+        key(properties, 0, "local-dev", "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c",
+                "send,read,campaigns,suppressions,admin");
+        key(properties, 1, "local-read", "c4b84eb70f7e66f2782577f721705e97bebce7e09f3206cb31dad305e94a3a2e", "read");
+        key(properties, 2, "local-slow", "9849d43fa2dec4f55575a42d3a439f3fdbe801d48062fccbcf60c3d5b1d05d50", "read");
+        properties.put("mailroutes.api.keys[2].requests-per-second", "1");
         properties.put("mailroutes.unsubscribe.secret", "test-unsubscribe-secret");
         // The account reputation guard judges from 1,000 sends in production; a test reaches 40 quickly.
         properties.put("mailroutes.feedback.reputation.account-min-sends", "40");
-        // Tests fire requests back to back with the one key; ApiKeysTest covers the limit itself.
+        // Tests fire requests back to back with local-dev-key; ApiKeysTest and local-slow-key cover the limit.
         properties.put("mailroutes.api.requests-per-second", "10000");
         // DynamoDB Local logs two INFO lines per request, which skews the send benchmark, and every failed
         // condition (our idempotency checks, expected) as a WARN with a stack trace.
         properties.put("logging.level.com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler", "ERROR");
         environment.getPropertySources().addFirst(new MapPropertySource("localAws", properties));
+    }
+
+    private static void key(Map<String, Object> properties, int index, String id, String hash, String scopes) {
+        String key = "mailroutes.api.keys[" + index + "].";
+        properties.put(key + "id", id);
+        properties.put(key + "hash", hash);
+        properties.put(key + "scopes", scopes);
     }
 }

@@ -93,6 +93,10 @@ public final class LocalAwsProcess {
     public static void main(String[] args) throws IOException {
         // Without Spring Boot's logging setup logback would print every emulated request.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        // DynamoDB Local logs every failed condition (our idempotency checks, expected) as a WARN with a stack trace,
+        // which costs the emulator more CPU than the request, and the parent echoes every line.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                "com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler")).setLevel(Level.ERROR);
         LocalAws aws = LocalAws.start(Path.of(args[0]));
         aws.endpoints().forEach((service, uri) -> System.out.println(ENDPOINT + service + " " + uri));
         System.out.println(READY);

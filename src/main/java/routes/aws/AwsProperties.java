@@ -28,7 +28,7 @@ public record AwsProperties(
         @Valid @NotNull @DefaultValue Topics topics,
         @NotBlank @DefaultValue("mailroutes") String configurationSet,
         @Min(1) @DefaultValue("5") int maxReceiveCount,
-        @Min(1) @DefaultValue("64") int maxConnections,
+        @Min(1) @DefaultValue("128") int maxConnections,
         @NotNull @DefaultValue("P90D") Duration retention,
         @DefaultValue("false") boolean provision,
         @NotNull @DefaultValue("2s") Duration healthTimeout) {

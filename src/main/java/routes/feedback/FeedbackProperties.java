@@ -34,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroutes.feedback")
 public record FeedbackProperties(
-        @Min(1) @DefaultValue("4") int consumers,
+        @Min(1) @DefaultValue("32") int consumers,
         @Min(10) @DefaultValue("60") int visibilityTimeoutSeconds,
         @NotNull @DefaultValue List<String> allowedTopicArns,
         @DefaultValue("false") boolean acceptRawDelivery,

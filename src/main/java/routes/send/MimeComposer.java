@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
@@ -36,7 +35,7 @@ public class MimeComposer {
     /** SES tag values allow only these characters. */
     private static final Pattern TAG_UNSAFE = Pattern.compile("[^A-Za-z0-9_-]");
 
-    private final Session session = Session.getInstance(new Properties());
+    private final Session session = MailSession.create();
     private final UnsubscribeLinks links;
     private final String defaultConfigurationSet;
 

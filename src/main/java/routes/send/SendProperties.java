@@ -38,6 +38,7 @@ public record SendProperties(
         @Min(0) @DefaultValue("10") int pausedRecheckSeconds,
         @Min(100) @DefaultValue("1000") long counterFlushMillis,
         @NotNull @DefaultValue("5m") Duration quotaRecheck,
+        @Min(1) @DefaultValue("48") int parallelRecipients,
         @Valid @NotNull @DefaultValue TemplateLimits template) {
 
     /**

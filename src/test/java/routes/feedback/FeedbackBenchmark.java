@@ -20,6 +20,8 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import routes.localaws.AwsCallCounter;
+import routes.localaws.EmulatorCeilings;
+import routes.localaws.LocalAwsProcess;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
@@ -32,17 +34,31 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Feedback throughput on the embedded AWS: a pre-filled ses-events queue of mixed events (per message:
  * Send, Delivery or a bounce/complaint, two Opens, a Click), consumed with the configured consumers.
- * Prints events/s, AWS calls per event by API, consumer-thread CPU ms per event, and the p95 of SQS
- * receive → exchange done (the DynamoDB status write happens inside it).
- * Run: {@code mvn -B -o test -Dtest=FeedbackBenchmark -Dsurefire.excludes=none -Dbenchmark.events=50000}.
+ * Prints events/s, AWS calls per event by API, consumer-thread CPU ms per event, the p95 of SQS
+ * receive → exchange done (the DynamoDB status write happens inside it), and DynamoDB Local's ceiling
+ * measured in the same run with the ratio. The embedded AWS runs in its own JVM, so this JVM's CPU is the
+ * application's. Run: {@code mvn -B -o test -Dtest=FeedbackBenchmark -Dsurefire.excludes=none
+ * -Dbenchmark.events=50000}; add {@code -Dmailroutes.local-aws.latency-ms=15} for real AWS's round trip.
  */
 @MailroutesTest
 class FeedbackBenchmark {
+
+    static {
+        // Before the Spring context (and with it the embedded AWS) starts.
+        if (System.getProperty(LocalAwsProcess.PROPERTY) == null) {
+            System.setProperty(LocalAwsProcess.PROPERTY, "true");
+        }
+    }
+
+    /** Callers of the raw ceiling: enough to keep the emulator busy through the simulated latency too. */
+    private static final long LATENCY_MS = Long.getLong("mailroutes.local-aws.latency-ms", 0);
+    private static final int CEILING_THREADS = LATENCY_MS > 0 ? 32 : 4;
 
     private static final String[] EVENTS_PER_MESSAGE = {"send", "delivery", "open", "open", "click"};
 
@@ -76,17 +92,22 @@ class FeedbackBenchmark {
                     fixture = "complaint";
                 }
                 String event = fixtures.render(fixture, sents.get(m), at.plusMillis(e * 1000L));
-                bodies.add(fixtures.signedEnvelope(event).toString());
+                bodies.add(event);
             }
         }
         Collections.shuffle(bodies, new java.util.Random(7));
+        // Through the embedded SNS, which signs each envelope, as SES's events arrive (it may run in its own JVM).
+        String topic = fixtures.sesEventsTopic();
         for (int from = 0; from < bodies.size(); from += 10) {
-            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            List<PublishBatchRequestEntry> entries = new ArrayList<>();
             for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
-                entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(bodies.get(i)).build());
+                entries.add(PublishBatchRequestEntry.builder().id("e" + i).message(bodies.get(i)).build());
             }
-            sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries));
+            sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries));
         }
+        await().atMost(Duration.ofMinutes(5)).until(() -> Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)) >= bodies.size());
 
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicLong done = new AtomicLong();
@@ -109,6 +130,9 @@ class FeedbackBenchmark {
         camel.getManagementStrategy().addEventNotifier(notifier);
         notifier.start();
         calls.reset();
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        Duration awsCpuBefore = LocalAwsProcess.cpu();
+        long processCpuBefore = processCpuNanos();
         long cpuBefore = consumerCpuNanos();
         long started = System.nanoTime();
         camel.getRouteController().startRoute("feedback");
@@ -116,22 +140,36 @@ class FeedbackBenchmark {
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> done.get() >= bodies.size());
         double seconds = (System.nanoTime() - started) / 1e9;
         long cpu = consumerCpuNanos() - cpuBefore;
+        long processCpu = processCpuNanos() - processCpuBefore;
+        Duration awsCpu = LocalAwsProcess.cpu().minus(awsCpuBefore);
         Map<String, Long> byApi = calls.snapshot();
         camel.getManagementStrategy().removeEventNotifier(notifier);
         batches.flushNow();
 
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("FEEDBACK BENCHMARK: %d events (%d messages), consumers=%s%n", bodies.size(), messages,
-                camel.resolvePropertyPlaceholders("{{mailroutes.feedback.consumers}}"));
-        System.out.printf("FEEDBACK BENCHMARK: %.1f s, %.0f events/s%n", seconds, bodies.size() / seconds);
-        System.out.printf("FEEDBACK BENCHMARK: consumer-thread CPU %.3f ms/event%n", cpu / 1e6 / bodies.size());
+        System.out.printf("FEEDBACK BENCHMARK: %d events (%d messages), consumers=%s, simulated AWS latency %d ms,"
+                        + " load average at start %.2f on %d cores%n", bodies.size(), messages,
+                camel.resolvePropertyPlaceholders("{{mailroutes.feedback.consumers}}"), LATENCY_MS, loadAtStart,
+                Runtime.getRuntime().availableProcessors());
+        double eventsPerSecond = bodies.size() / seconds;
+        System.out.printf("FEEDBACK BENCHMARK: %.1f s, %.0f events/s%n", seconds, eventsPerSecond);
+        System.out.printf("FEEDBACK BENCHMARK: consumer-thread CPU %.3f ms/event, whole app JVM %.3f ms/event;"
+                        + " embedded AWS JVM %.3f ms/event%n", cpu / 1e6 / bodies.size(), processCpu / 1e6 / bodies.size(),
+                awsCpu.toNanos() / 1e6 / bodies.size());
         System.out.printf("FEEDBACK BENCHMARK: receive -> done latency p50 %d ms, p95 %d ms, max %d ms%n",
                 sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.95)), sorted.get(sorted.size() - 1));
         long total = byApi.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("FEEDBACK BENCHMARK: AWS calls %.2f/event%n", (double) total / bodies.size());
         byApi.forEach((api, count) -> System.out.printf("FEEDBACK BENCHMARK:   %-32s %8d  %.3f/event%n",
                 api, count, (double) count / bodies.size()));
+        double writesPerEvent = byApi.entrySet().stream()
+                .filter(call -> call.getKey().matches("DynamoDb\\.(PutItem|UpdateItem|DeleteItem|TransactWriteItems)"))
+                .mapToLong(Map.Entry::getValue).sum() / (double) bodies.size();
+        double rawWrites = EmulatorCeilings.dynamoWritesPerSecond(dynamo, aws.table(Tables.MESSAGES), CEILING_THREADS);
+        double ceiling = rawWrites / writesPerEvent;
+        System.out.printf("FEEDBACK BENCHMARK: raw DynamoDB Local %.0f conditional UpdateItem/s (%d threads), %.2f writes/event"
+                + " -> ceiling %.0f events/s; ratio %.2f%n", rawWrites, CEILING_THREADS, writesPerEvent, ceiling, eventsPerSecond / ceiling);
     }
 
     private List<Sent> ledgerRows(String campaignId, int messages) {
@@ -159,6 +197,10 @@ class FeedbackBenchmark {
             }
         }
         return sents;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** CPU time of the ses-events consumer threads, where the whole route runs (synchronous SDK calls). */

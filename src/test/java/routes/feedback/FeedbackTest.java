@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -47,6 +48,7 @@ import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
 import routes.intake.CampaignBucket;
 import routes.localaws.AwsFaults;
+import routes.localaws.AwsCallCounter;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
@@ -64,6 +66,7 @@ import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The feedback flow end to end: SES events through SNS → SQS into the ledger, suppressions, campaigns and outputs. */
 @MailroutesTest
@@ -89,6 +92,7 @@ class FeedbackTest {
     @Autowired EventLogRepository eventLog;
     @Autowired TestRestTemplate http;
     @Autowired AwsFaults faults;
+    @Autowired AwsCallCounter calls;
 
     FeedbackFixtures fixtures;
 
@@ -498,6 +502,36 @@ class FeedbackTest {
         awaitStatus(sent, MessageStatus.BOUNCED);
         awaitSuppressed(sent.recipient(), Reason.HARD_BOUNCE);
         assertThat(eventsLogged(sent.messageId())).isEqualTo(1);
+    }
+
+    @Test
+    void aPollsProcessedEventsSpoolTheirAnalyticsLinesAndLeaveTheQueueInBatchCallsNotACallEach() {
+        String campaignId = FeedbackFixtures.campaign("batched");
+        List<Sent> sents = IntStream.range(0, 5)
+                .mapToObj(i -> fixtures.ledgerRow(campaignId, FeedbackFixtures.address("batched" + i))).toList();
+        String sesEvents = aws.queues().sesEvents();
+        String analytics = aws.queues().analytics();
+        long deletesBefore = calls.sqsCalls("DeleteMessage", sesEvents);
+        long batchDeletesBefore = calls.sqsCalls("DeleteMessageBatch", sesEvents);
+        long sendsBefore = calls.sqsCalls("SendMessage", analytics);
+        long batchSendsBefore = calls.sqsCalls("SendMessageBatch", analytics);
+        Instant at = Instant.now();
+
+        sents.forEach(sent -> fixtures.publish("delivery", sent, at));
+
+        sents.forEach(sent -> awaitStatus(sent, MessageStatus.DELIVERED));
+        String url = queue(sesEvents);
+        await().atMost(WAIT).until(() -> sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes().values().stream().allMatch("0"::equals));
+        await().atMost(WAIT).ignoreException(NoSuchKeyException.class).untilAsserted(() -> {
+            batches.flushNow();
+            assertThat(analyticsLines(at, campaignId)).hasSize(5);
+        });
+        assertThat(calls.sqsCalls("DeleteMessage", sesEvents)).isEqualTo(deletesBefore);
+        assertThat(calls.sqsCalls("DeleteMessageBatch", sesEvents) - batchDeletesBefore).isBetween(1L, 5L);
+        assertThat(calls.sqsCalls("SendMessage", analytics)).isEqualTo(sendsBefore);
+        assertThat(calls.sqsCalls("SendMessageBatch", analytics) - batchSendsBefore).isBetween(1L, 5L);
     }
 
     @Test

@@ -22,6 +22,7 @@ public class AwsCallCounter implements ExecutionInterceptor {
     private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("benchmarkStarted");
 
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> sqsCallsByQueue = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Long> rawSends = new ConcurrentLinkedQueue<>();
 
     @Override
@@ -29,6 +30,8 @@ public class AwsCallCounter implements ExecutionInterceptor {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         calls.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "." + operation,
                 name -> new LongAdder()).increment();
+        context.request().getValueForField("QueueUrl", String.class).ifPresent(url -> sqsCallsByQueue.computeIfAbsent(
+                operation + " " + url.substring(url.lastIndexOf('/') + 1), name -> new LongAdder()).increment());
         attributes.putAttribute(STARTED, System.nanoTime());
     }
 
@@ -46,6 +49,12 @@ public class AwsCallCounter implements ExecutionInterceptor {
         return copy;
     }
 
+    /** SQS calls of one operation (e.g. "DeleteMessage") on the queue of that name since the last reset. */
+    public long sqsCalls(String operation, String queueName) {
+        LongAdder count = sqsCallsByQueue.get(operation + " " + queueName);
+        return count == null ? 0 : count.sum();
+    }
+
     /** System.nanoTime() at the start of every successful SendRawEmail since the last reset. */
     public long[] rawSendTimes() {
         return rawSends.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -53,6 +62,7 @@ public class AwsCallCounter implements ExecutionInterceptor {
 
     public void reset() {
         calls.clear();
+        sqsCallsByQueue.clear();
         rawSends.clear();
     }
 }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The embedded AWS of the local run and the tests, started once per JVM on free loopback ports:
- * ElasticMQ (SQS), DynamoDB Local, S3Proxy, and the project's own SNS and SES endpoints.
+ * ElasticMQ (SQS), DynamoDB Local, S3Proxy, and the project's own SNS and SES endpoints. With system
+ * property {@value LatencyProxy#PROPERTY} each endpoint answers that many milliseconds late, as real AWS does.
  */
 public final class LocalAws {
 
@@ -88,6 +90,12 @@ public final class LocalAws {
         endpoints.put("sns", sns.endpoint());
         endpoints.put("ses", ses.endpoint());
         endpoints.put("dynamodb", loopback(dynamoPort));
+        Duration latency = LatencyProxy.configured();
+        if (!latency.isZero()) {
+            endpoints.replaceAll((service, endpoint) -> LatencyProxy.inFrontOf(endpoint, latency));
+            sns.reachedAt(endpoints.get("sns"));
+            LOG.warn("Embedded AWS answers every call {} ms late ({})", latency.toMillis(), LatencyProxy.PROPERTY);
+        }
         LOG.info("Embedded AWS up in {} ms: {}", (System.nanoTime() - started) / 1_000_000, endpoints);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-aws-stop"));
     }

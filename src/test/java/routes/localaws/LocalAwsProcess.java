@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded AWS in a child JVM, for measurements whose heap must be the application's alone:
  * IntakeBenchmark at -Xmx256m, where the emulated FIFO queue keeps every chunk it received for the
- * five-minute deduplication interval (as SQS does, on its own machines). Chosen with system property
+ * five-minute deduplication interval (as SQS does, on its own machines); and whose CPU must be the
+ * application's alone (SendBenchmark, FeedbackBenchmark). Chosen with system property
  * {@value #PROPERTY}=true. The child exits when its standard input closes, so it dies with this JVM.
  */
 public final class LocalAwsProcess {
@@ -26,6 +28,7 @@ public final class LocalAwsProcess {
     private static final String ENDPOINT = "local-aws endpoint ";
     private static final String READY = "local-aws ready";
     private static Map<String, URI> endpoints;
+    private static Process process;
 
     private LocalAwsProcess() {
     }
@@ -38,17 +41,28 @@ public final class LocalAwsProcess {
         return endpoints;
     }
 
+    /** CPU time the child has used so far (all its threads): the emulators' share of a benchmark. */
+    public static synchronized Duration cpu() {
+        if (process == null) {
+            throw new IllegalStateException("embedded AWS not forked: set -D" + PROPERTY + "=true");
+        }
+        return process.info().totalCpuDuration().orElseThrow();
+    }
+
     private static Map<String, URI> fork(Path outbox) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
-        String s3Dir = System.getProperty(LocalAws.S3_DIR);
-        if (s3Dir != null) {
-            command.add("-D" + LocalAws.S3_DIR + "=" + s3Dir);
+        for (String property : List.of(LocalAws.S3_DIR, LatencyProxy.PROPERTY, "sqlite4java.library.path")) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
         }
         command.add(LocalAwsProcess.class.getName());
         command.add(outbox.toAbsolutePath().toString());
         try {
             Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = child;
             Runtime.getRuntime().addShutdownHook(new Thread(child::destroy, "local-aws-process-stop"));
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             Map<String, URI> found = new HashMap<>();
@@ -79,6 +93,10 @@ public final class LocalAwsProcess {
     public static void main(String[] args) throws IOException {
         // Without Spring Boot's logging setup logback would print every emulated request.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        // DynamoDB Local logs every failed condition (our idempotency checks, expected) as a WARN with a stack trace,
+        // which costs the emulator more CPU than the request, and the parent echoes every line.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                "com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler")).setLevel(Level.ERROR);
         LocalAws aws = LocalAws.start(Path.of(args[0]));
         aws.endpoints().forEach((service, uri) -> System.out.println(ENDPOINT + service + " " + uri));
         System.out.println(READY);

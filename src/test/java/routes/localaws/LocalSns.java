@@ -66,6 +66,7 @@ public final class LocalSns implements AutoCloseable {
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
     private final AwsQueryServer server;
+    private volatile URI reachedAt;
     private final SnsSigningKey signingKey = new SnsSigningKey();
 
     public LocalSns(SqsClient sqs, String region, String accountId) {
@@ -99,8 +100,17 @@ public final class LocalSns implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * The endpoint clients reach this SNS at, and so the one its envelopes name for the certificate: the
+     * server's own, or the one set by {@link #reachedAt} when a latency proxy stands in front.
+     */
     public URI endpoint() {
-        return server.endpoint();
+        URI reached = reachedAt;
+        return reached != null ? reached : server.endpoint();
+    }
+
+    void reachedAt(URI endpoint) {
+        this.reachedAt = endpoint;
     }
 
     @Override

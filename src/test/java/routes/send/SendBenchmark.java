@@ -27,7 +27,8 @@ import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.localaws.AwsCallCounter;
-import routes.localaws.LocalAws;
+import routes.localaws.EmulatorCeilings;
+import routes.localaws.LocalAwsProcess;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.model.SendChunk.Recipient;
@@ -39,16 +40,26 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Prints the send flow's numbers (docs/send.md): end-to-end emails/s with SES unlimited, AWS calls per
- * email by API, app CPU per email, the raw DynamoDB Local / ElasticMQ ceilings of this machine, and the
- * throttle's precision at 50/s over 60 s. Run alone:
- * {@code mvn -B -o test -Dtest=SendBenchmark -Dsurefire.excludes=none}
+ * email by API, app CPU per email, the raw DynamoDB Local / ElasticMQ ceilings measured in the same run and
+ * the ratio, and the throttle's precision at 50/s over 60 s. The embedded AWS runs in its own JVM, so the CPU
+ * of this JVM is the application's. Run alone:
+ * {@code mvn -B -o test -Dtest=SendBenchmark -Dsurefire.excludes=none}; add
+ * {@code -Dmailroutes.local-aws.latency-ms=15} for real AWS's round trip, {@code -Dbenchmark.emails=N} for size.
  */
 @MailroutesTest
 class SendBenchmark {
 
-    private static final int EMAILS = 4000;
+    static {
+        // Before the Spring context (and with it the embedded AWS) starts.
+        if (System.getProperty(LocalAwsProcess.PROPERTY) == null) {
+            System.setProperty(LocalAwsProcess.PROPERTY, "true");
+        }
+    }
+
+    private static final int EMAILS = Integer.getInteger("benchmark.emails", 4000);
     private static final int CHUNK = 500;
-    private static final int THREADS = 4;
+    /** Callers of the raw ceiling: enough to keep the emulator busy through the simulated latency too. */
+    private static final int THREADS = Long.getLong("mailroutes.local-aws.latency-ms", 0) > 0 ? 32 : 4;
 
     @Autowired DynamoDbClient dynamo;
     @Autowired SqsClient sqs;
@@ -63,7 +74,6 @@ class SendBenchmark {
     @AfterEach
     void reset() throws Exception {
         camel.getRouteController().startRoute("feedback");
-        LocalAws.get().ses().reset();
         sendRate.reset();
     }
 
@@ -75,11 +85,13 @@ class SendBenchmark {
         // The send pipeline's calls only: the feedback flow would count SES's Send and Delivery events in.
         camel.getRouteController().stopRoute("feedback");
 
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         String campaignId = fixture.campaign(CampaignStatus.SENDING, EMAILS / CHUNK);
         List<Recipient> recipients = SendFixture.greeted(campaignId, EMAILS);
         calls.reset();
         Map<Long, Long> cpuBefore = appThreadCpu();
         long processCpuBefore = processCpu();
+        Duration awsCpuBefore = LocalAwsProcess.cpu();
         long started = System.nanoTime();
         List<?> chunks = fixture.enqueue(campaignId, recipients, CHUNK);
         AtomicInteger polls = new AtomicInteger();
@@ -90,6 +102,7 @@ class SendBenchmark {
         double seconds = (System.nanoTime() - started) / 1e9;
         double appCpuMs = cpuSince(cpuBefore) / 1e6;
         double processCpuMs = (processCpu() - processCpuBefore) / 1e6;
+        double awsCpuMs = LocalAwsProcess.cpu().minus(awsCpuBefore).toNanos() / 1e6;
         Map<String, Long> byApi = calls.snapshot();
         // Not the application's calls: the harness enqueues (GetQueueUrl + SendMessage per chunk) and polls the status.
         byApi.merge("Sqs.GetQueueUrl", (long) -chunks.size(), Long::sum);
@@ -98,16 +111,18 @@ class SendBenchmark {
         byApi.values().removeIf(count -> count == 0);
 
         double emailsPerSecond = EMAILS / seconds;
-        System.out.printf("%nSEND BENCHMARK: %d emails in %.2f s = %.0f emails/s end to end (SES unlimited, %d consumers)%n",
-                EMAILS, seconds, emailsPerSecond, THREADS);
+        System.out.printf("%nSEND BENCHMARK: %d emails in %.2f s = %.0f emails/s end to end (SES unlimited, send consumers %s,"
+                        + " simulated AWS latency %d ms, load average at start %.2f on %d cores)%n",
+                EMAILS, seconds, emailsPerSecond, camel.resolvePropertyPlaceholders("{{mailroutes.send.consumers}}"),
+                Long.getLong("mailroutes.local-aws.latency-ms", 0), loadAtStart, Runtime.getRuntime().availableProcessors());
         long total = byApi.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("SEND BENCHMARK: AWS calls per email %.3f (all of the application's calls from enqueue to SENT)%n", (double) total / EMAILS);
         byApi.forEach((api, count) -> System.out.printf("SEND BENCHMARK:   %-40s %7d  %.3f/email%n", api, count, (double) count / EMAILS));
-        System.out.printf("SEND BENCHMARK: app CPU %.2f ms/email (Camel threads); whole JVM incl. emulators %.2f ms/email%n",
-                appCpuMs / EMAILS, processCpuMs / EMAILS);
+        System.out.printf("SEND BENCHMARK: app CPU %.2f ms/email (Camel threads), %.2f ms/email (whole app JVM); "
+                + "embedded AWS JVM %.2f ms/email%n", appCpuMs / EMAILS, processCpuMs / EMAILS, awsCpuMs / EMAILS);
 
-        double dynamoWrites = rawDynamoWritesPerSecond();
-        double sqsMessages = rawSqsMessagesPerSecond();
+        double dynamoWrites = EmulatorCeilings.dynamoWritesPerSecond(dynamo, aws.table(Tables.MESSAGES), THREADS);
+        double sqsMessages = EmulatorCeilings.sqsMessagesPerSecond(sqs, THREADS);
         double ddbBound = dynamoWrites / 2;
         System.out.printf("SEND BENCHMARK: raw DynamoDB Local %.0f conditional UpdateItem/s (%d threads) -> ceiling %.0f emails/s at 2 writes/email; ratio %.2f%n",
                 dynamoWrites, THREADS, ddbBound, emailsPerSecond / ddbBound);
@@ -159,51 +174,6 @@ class SendBenchmark {
         String campaignId = fixture.campaign(CampaignStatus.SENDING, 1);
         fixture.enqueue(campaignId, SendFixture.greeted(campaignId, 200), CHUNK);
         await().atMost(Duration.ofMinutes(2)).until(() -> campaigns.status(campaignId).orElseThrow() == CampaignStatus.SENT);
-    }
-
-    /** Conditional UpdateItem on the messages table from THREADS threads, as the claim does. */
-    private double rawDynamoWritesPerSecond() throws Exception {
-        String table = aws.table(Tables.MESSAGES);
-        int perThread = 1000;
-        return parallel(perThread, i -> dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of("messageId", AttributeValue.fromS("raw-" + UUID.randomUUID())))
-                .updateExpression("SET #s = :s")
-                .conditionExpression("attribute_not_exists(messageId)")
-                .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("QUEUED"))))) ;
-    }
-
-    /** One message through a scratch queue: SendMessage, ReceiveMessage, DeleteMessage. */
-    private double rawSqsMessagesPerSecond() throws Exception {
-        String url = sqs.createQueue(b -> b.queueName("raw-" + UUID.randomUUID())).queueUrl();
-        return parallel(250, i -> {
-            sqs.sendMessage(b -> b.queueUrl(url).messageBody("x"));
-            sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1)).messages()
-                    .forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())));
-        });
-    }
-
-    private interface Call {
-        void run(int i) throws Exception;
-    }
-
-    private static double parallel(int perThread, Call call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        long started = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            futures.add(pool.submit(() -> {
-                for (int i = 0; i < perThread; i++) {
-                    call.run(i);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> future : futures) {
-            future.get();
-        }
-        pool.shutdown();
-        return THREADS * perThread / ((System.nanoTime() - started) / 1e9);
     }
 
     /** CPU time of the application's Camel threads (consumers, timers, the throttle). */

@@ -47,8 +47,8 @@ import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
 import routes.intake.CampaignBucket;
-import routes.localaws.AwsFaults;
 import routes.localaws.AwsCallCounter;
+import routes.localaws.AwsFaults;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
@@ -91,8 +91,8 @@ class FeedbackTest {
     @Autowired ProducerTemplate producer;
     @Autowired EventLogRepository eventLog;
     @Autowired TestRestTemplate http;
-    @Autowired AwsFaults faults;
     @Autowired AwsCallCounter calls;
+    @Autowired AwsFaults faults;
 
     FeedbackFixtures fixtures;
 

@@ -130,7 +130,19 @@ public class ApiContract {
         if (!operations.containsKey(operationId)) {
             return;
         }
-        ValidationReport report = validator.validateRequest(request(exchange));
+        check(request(exchange));
+    }
+
+    /**
+     * Checks a body meant for {@code POST /emails} that came another way (the email sink Kamelet), so that
+     * it is refused exactly as the API refuses it.
+     */
+    public void validateSendEmail(String body) {
+        check(new SimpleRequest.Builder("POST", "/api/v1/emails").withContentType("application/json").withBody(body).build());
+    }
+
+    private void check(Request request) {
+        ValidationReport report = validator.validateRequest(request);
         report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR).findFirst()
                 .ifPresent(message -> {
                     throw problem(message);

@@ -32,10 +32,11 @@ import software.amazon.awssdk.services.ses.model.SendRawEmailRequest;
  * each second (a few milliseconds against SES). Slots are per HTTP attempt: the SDK's own retries
  * count too.
  *
- * <p>The send route reserves its slot ({@link #reserve}) before it asks the campaign gate for the last
- * time, so a recipient never waits here after that answer: when the machine is slow and slots are
+ * <p>The send route reserves its slot ({@link #reserve}) before it claims the recipient's ledger row and
+ * before it asks the campaign gate for the last time, so a claimed recipient never waits here: a crash
+ * leaves SENDING only rows whose call was about to start, and when the machine is slow and slots are
  * scarce, a pause still stops sending within a second. The reservation belongs to the thread that made
- * it, which then calls SES; a reservation not used (the gate withheld the recipient) is given back.
+ * it, which then calls SES; one the route did not use (gate, claim or composition said no) is given back.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -55,11 +56,12 @@ public class SesCallPacer implements ExecutionInterceptor {
         this.rate = rate;
     }
 
-    /** Route step: waits for a slot and holds it for this thread's next SES send. */
+    /** Route step: waits for a slot and holds it for this thread's next SES send; keeps one already held. */
     public void reserve() {
-        giveBack();
-        awaitSlot(rate.getObject().perSecondCap());
-        reserved.set(Boolean.TRUE);
+        if (reserved.get() == null) {
+            awaitSlot(rate.getObject().perSecondCap());
+            reserved.set(Boolean.TRUE);
+        }
     }
 
     /** Route step: the reserved slot was not used; free at once, as no call was made. */

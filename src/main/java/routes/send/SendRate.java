@@ -118,6 +118,14 @@ public class SendRate {
     }
 
     /**
+     * The share of the cluster's 24-hour budget used: the same count and limit as {@link #dailyBudgetLeft()}
+     * (cluster count as last read plus this replica's mails since, over {@code max-per-24h} capped by SES's quota).
+     */
+    public double dailyBudgetUsed() {
+        return (cluster24h + unflushedSent.get()) / Math.min(properties.maxPer24h(), ses24h);
+    }
+
+    /**
      * Whether every other replica has had one refresh since this one's first heartbeat, and so divides the
      * rate by a count that includes it, and has let the calls it made at its old share leave its pacer's
      * window. Until then this replica sends nothing: starting at once, it would add its share on top of

@@ -11,18 +11,23 @@ import org.springframework.stereotype.Component;
 @Component
 public class WebhookRoutes {
 
-    private final CamelContext camel;
+    static final String ROUTE_PREFIX = "webhook-subscriber-";
 
-    public WebhookRoutes(CamelContext camel) {
+    private final CamelContext camel;
+    private final WebhookCircuitMeters circuits;
+
+    public WebhookRoutes(CamelContext camel, WebhookCircuitMeters circuits) {
         this.camel = camel;
+        this.circuits = circuits;
     }
 
     /** The endpoint of the subscriber's route, creating the route if this is its first delivery. */
     public synchronized String endpointFor(WebhookDelivery delivery) {
-        String routeId = "webhook-subscriber-" + delivery.subscriberId();
+        String routeId = ROUTE_PREFIX + delivery.subscriberId();
         if (camel.getRoute(routeId) == null) {
             TemplatedRouteBuilder.builder(camel, "webhook-subscriber").routeId(routeId)
                     .parameter("subscriberId", delivery.subscriberId()).add();
+            circuits.track(delivery.subscriberId());
         }
         return "direct:" + routeId;
     }

@@ -1,6 +1,7 @@
 package routes.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 import static routes.send.SendFixture.recipient;
 
@@ -41,6 +42,7 @@ class SendMetricsTest {
     @Autowired Campaigns campaigns;
     @Autowired SuppressionList suppressions;
     @Autowired SendRate sendRate;
+    @Autowired SendProperties sendProperties;
 
     @Test
     void aSmallCampaignMovesTheEmailSesSuppressionAndRouteCountersByWhatHappened() {
@@ -70,6 +72,9 @@ class SendMetricsTest {
             // The SES emulator publishes a Send event per accepted mail; the feedback flow reads them.
             assertThat(moved(before, after, "mailroutes_feedback_events_total", Map.of("type", "Send"))).isGreaterThanOrEqualTo(2);
             assertThat(after.value("mailroutes_send_rate_limit", Map.of())).isPositive();
+            // The tests leave use-ses-quota off: the limit is max-per-24h alone.
+            assertThat(moved(before, after, "mailroutes_send_quota_used_ratio", Map.of()))
+                    .isCloseTo(2.0 / sendProperties.maxPer24h(), within(1e-9));
             // The tests' own HTTP client records its calls (http_client_requests, URLs with addresses) in the same
             // registry; every other series is the application's.
             String application = after.text().lines().filter(line -> !line.contains("http_client_requests"))

@@ -139,6 +139,10 @@ class WebhooksTest {
                         .contains("CallNotPermittedException")));
         // minimum-number-of-calls is 4 in tests: after 4 failed calls the breaker stops further calls.
         assertThat(PEER.received(path)).hasSize(4);
+        // wait-duration-in-open-state is 30 s in tests: the breaker is still open.
+        Scrape scrape = Scrape.of(http, managementPort);
+        assertThat(scrape.value("mailroutes_webhook_circuit_state", Map.of("subscriber", subscriberId, "state", "open"))).isEqualTo(1);
+        assertThat(scrape.value("mailroutes_webhook_circuit_state", Map.of("subscriber", subscriberId, "state", "closed"))).isZero();
     }
 
     @Test

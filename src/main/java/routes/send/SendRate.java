@@ -198,8 +198,9 @@ public class SendRate {
             return;
         }
         GetSendQuotaResponse quota = ses.getSendQuota();
-        sesRate = quota.maxSendRate();
-        ses24h = quota.max24HourSend();
+        // SES answers -1 for a limit it does not apply (an unlimited quota).
+        sesRate = quota.maxSendRate() < 0 ? Double.MAX_VALUE : quota.maxSendRate();
+        ses24h = quota.max24HourSend() < 0 ? Double.MAX_VALUE : quota.max24HourSend();
         LOG.info("SES quota: {}/s, {} per 24 h, {} sent in the last 24 h",
                 quota.maxSendRate(), quota.max24HourSend(), quota.sentLast24Hours());
     }

@@ -19,6 +19,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
+import routes.aws.AwsProperties;
+import routes.localaws.TopicTap;
 import routes.model.MessageIds;
 import routes.model.MessageStatus;
 import routes.model.UnsubscribeToken;
@@ -28,6 +30,8 @@ import routes.webhooks.WebhookPeer;
 import routes.webhooks.WebhookProperties.Subscriber;
 import routes.webhooks.WebhookSubscribers;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The unsubscribe link of a campaign mail, clicked by the recipient or posted by the mailbox provider (RFC 8058). */
 @MailroutesTest
@@ -41,6 +45,9 @@ class UnsubscribeTest {
     @Autowired SuppressionList suppressions;
     @Autowired WebhookSubscribers subscribers;
     @Autowired ObjectMapper json;
+    @Autowired AwsProperties aws;
+    @Autowired SnsClient sns;
+    @Autowired SqsClient sqs;
 
     @AfterAll
     static void stop() {
@@ -71,6 +78,22 @@ class UnsubscribeTest {
 
         assertThat(oneClick(token).getStatusCode().value()).isEqualTo(200);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> SUBSCRIBER.received("/" + campaign).size() == 1);
+    }
+
+    @Test
+    void anUnsubscribeIsPublishedOnTheStatusTopicLikeEveryStatusChange() {
+        TopicTap statuses = TopicTap.on(aws.topics().status(), sns, sqs);
+        String campaign = "topic-" + UUID.randomUUID().toString().substring(0, 8);
+        String messageId = sentCampaignMail(campaign, "fay-" + campaign + "@example.org");
+
+        assertThat(oneClick(tokens.sign(messageId)).getStatusCode().value()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(statuses.receive()).anySatisfy(body -> {
+            JsonNode event = json.readTree(body);
+            assertThat(event.path("type").asText()).isEqualTo("message.unsubscribed");
+            assertThat(event.path("messageId").asText()).isEqualTo(messageId);
+            assertThat(event.path("campaignId").asText()).isEqualTo(campaign);
+        }));
     }
 
     @Test

@@ -32,10 +32,9 @@ import routes.api.client.model.MessageStatus;
 import routes.api.client.model.Suppression;
 import routes.api.client.model.SuppressionRequest;
 import routes.aws.AwsProperties;
-import routes.aws.Tables;
+import routes.intake.CampaignBucket;
 import routes.store.SuppressionList;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The API through a Java client generated from the contract at build time (openapi-generator, native
@@ -45,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class GeneratedClientTest {
 
     @LocalServerPort int port;
-    @Autowired DynamoDbClient dynamo;
+    @Autowired S3Client s3;
     @Autowired AwsProperties aws;
     @Autowired ObjectMapper json;
 
@@ -76,19 +75,22 @@ class GeneratedClientTest {
     void campaignsArePagedAndOnePausedAndResumed() throws Exception {
         CampaignsApi campaigns = new CampaignsApi(client());
         Set<String> ours = new HashSet<>();
+        CampaignBucket bucket = new CampaignBucket(s3, aws);
         for (int i = 0; i < 3; i++) {
             String id = unique("paged");
             ours.add(id);
-            dynamo.putItem(b -> b.tableName(aws.table(Tables.CAMPAIGNS)).item(Map.of("campaignId", AttributeValue.fromS(id),
-                    "name", AttributeValue.fromS("Paged"), "status", AttributeValue.fromS("SENDING"),
-                    "sendAt", AttributeValue.fromS("2026-01-01T00:00:00Z"))));
+            // Dropped like any campaign file, due far ahead: SCHEDULED until the test cancels it.
+            String file = id + ".json";
+            bucket.drop(file, CampaignBucket.fixtureText("campaign-valid.json").replace("CAMPAIGN_ID", id)
+                    .replace("\"name\": \"Spring news\",", "\"name\": \"Paged\", \"sendAt\": \"2099-01-01T00:00:00Z\","));
+            assertThat(bucket.awaitReport(file).path("outcome").asText()).isEqualTo("SCHEDULED");
         }
 
         Set<String> seen = new HashSet<>();
         int pages = 0;
         String cursor = null;
         do {
-            CampaignPage page = campaigns.listCampaigns(CampaignStatus.SENDING, 2, cursor);
+            CampaignPage page = campaigns.listCampaigns(CampaignStatus.SCHEDULED, 2, cursor);
             page.getItems().forEach(c -> seen.add(c.getCampaignId()));
             cursor = page.getNext();
             pages++;
@@ -100,7 +102,9 @@ class GeneratedClientTest {
         assertThat(campaigns.pauseCampaign(id).getStatus()).isEqualTo(CampaignStatus.PAUSED);
         Campaign resumed = campaigns.resumeCampaign(id);
         assertThat(resumed.getStatus()).isEqualTo(CampaignStatus.SCHEDULED);
-        campaigns.cancelCampaign(id);
+        for (String campaign : ours) {
+            campaigns.cancelCampaign(campaign);
+        }
     }
 
     @Test

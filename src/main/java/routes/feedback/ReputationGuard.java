@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.model.CampaignStatus;
-import routes.model.StatusEvent;
 import routes.store.Campaigns;
 import routes.store.EventLog;
 
@@ -27,7 +26,20 @@ public class ReputationGuard {
 
     /** The figures of a tripped guard: the alert's body. {@code scope} is campaign or account. */
     public record Alert(String scope, String campaignId, long sends, long bounces, long complaints, double bounceRate,
-                        double complaintRate, double bounceThreshold, double complaintThreshold, String at) {}
+                        double complaintRate, double bounceThreshold, double complaintThreshold, String at) {
+
+        /** The detail of the {@code campaign.paused} status event a campaign alert causes. */
+        public Map<String, Object> pauseDetail() {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("reason", "reputation");
+            detail.put("sends", sends);
+            detail.put("bounces", bounces);
+            detail.put("complaints", complaints);
+            detail.put("bounceRate", bounceRate);
+            detail.put("complaintRate", complaintRate);
+            return detail;
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ReputationGuard.class);
     private static final Set<CampaignStatus> PAUSABLE = EnumSet.of(CampaignStatus.SCHEDULED, CampaignStatus.LAUNCHING,
@@ -37,15 +49,12 @@ public class ReputationGuard {
     private final Campaigns campaigns;
     private final EventLog log;
     private final Clock clock;
-    private final CampaignSummary summary;
 
-    public ReputationGuard(FeedbackProperties feedback, Campaigns campaigns, EventLog log, Clock clock,
-                           CampaignSummary summary) {
+    public ReputationGuard(FeedbackProperties feedback, Campaigns campaigns, EventLog log, Clock clock) {
         this.limits = feedback.reputation();
         this.campaigns = campaigns;
         this.log = log;
         this.clock = clock;
-        this.summary = summary;
     }
 
     /**
@@ -78,18 +87,6 @@ public class ReputationGuard {
         LOG.warn("Account reputation at SES's review level over {}: {} sends, {} bounces, {} complaints",
                 limits.accountWindow(), alert.sends(), alert.bounces(), alert.complaints());
         return alert;
-    }
-
-    /** The {@code campaign.paused} status event of an alert. */
-    public StatusEvent pausedEvent(Alert alert) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("reason", "reputation");
-        detail.put("sends", alert.sends());
-        detail.put("bounces", alert.bounces());
-        detail.put("complaints", alert.complaints());
-        detail.put("bounceRate", alert.bounceRate());
-        detail.put("complaintRate", alert.complaintRate());
-        return summary.paused(alert.campaignId(), detail);
     }
 
     private Alert alert(String scope, String campaignId, long sends, long bounces, long complaints, int minSends,

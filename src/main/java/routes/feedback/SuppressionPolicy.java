@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.camel.Exchange;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,11 +28,6 @@ import routes.store.SuppressionList.Reason;
  */
 @Component
 public class SuppressionPolicy {
-
-    /** Exchange property holding the one-recipient {@link SendChunk} of a soft-bounce retry. */
-    public static final String RETRY = "feedbackRetry";
-    /** Exchange property with the retry's SQS delay in seconds. */
-    public static final String RETRY_DELAY = "feedbackRetryDelay";
 
     private static final Logger LOG = LoggerFactory.getLogger(SuppressionPolicy.class);
     private static final String SIMULATOR_DOMAIN = "@simulator.amazonses.com";
@@ -76,27 +71,26 @@ public class SuppressionPolicy {
     }
 
     /**
-     * Logs the soft bounce; at the limit within the window the address is suppressed, otherwise the message's
-     * one retry is left in {@value #RETRY} when the ledger row carries the send inputs.
+     * Logs the soft bounce; at the limit within the window the address is suppressed, otherwise the event
+     * comes back with the message's one retry when the ledger row carries the send inputs.
      */
-    public void softBounce(RecipientEvent event, Exchange exchange) {
+    public RecipientEvent softBounce(RecipientEvent event) {
         String email = event.recipient().toLowerCase(Locale.ROOT);
         long recent = eventLog.softBounce(email, instantOf(event), event.logKey(), policy.softBounceWindow());
         if (recent >= policy.softBounceLimit()) {
             suppress(event, Reason.SOFT_BOUNCE_LIMIT, recent + " transient bounces within " + policy.softBounceWindow());
-            return;
+            return event;
         }
         if (!policy.softBounceRetry()) {
-            return;
+            return event;
         }
-        ledger.resendOf(event.messageId())
-                .filter(resend -> ledger.takeRetry(event.messageId(), "transient bounce " + event.eventKey()))
-                .ifPresentOrElse(resend -> {
-                            exchange.setProperty(RETRY, chunkOf(resend, event));
-                            exchange.setProperty(RETRY_DELAY, retryDelaySeconds);
-                        },
-                        () -> LOG.info("No retry of message {}: retried before, not SOFT_BOUNCED, or the row lacks the send inputs",
-                                event.messageId()));
+        Optional<Ledger.Resend> resend = ledger.resendOf(event.messageId())
+                .filter(found -> ledger.takeRetry(event.messageId(), "transient bounce " + event.eventKey()));
+        if (resend.isEmpty()) {
+            LOG.info("No retry of message {}: retried before, not SOFT_BOUNCED, or the row lacks the send inputs", event.messageId());
+            return event;
+        }
+        return event.withRetry(new RecipientEvent.Retry(chunkOf(resend.get(), event), retryDelaySeconds));
     }
 
     /** Changes at runtime how long the soft-bounce retry waits on the send queue (operations; tests). */

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 import routes.model.MessageStatus;
 import routes.model.StatusEvent;
@@ -15,13 +14,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Moves a recipient's ledger row to the status an event means (only ever up in rank), stores the
- * event's details on it, counts opens and clicks, and leaves the resulting {@link StatusEvent} in the
- * exchange property {@value #STATUS_EVENT} for the outputs.
+ * event's details on it, counts opens and clicks, and returns the event with the resulting
+ * {@link StatusEvent} for the outputs (none when the row did not move).
  */
 @Component
 public class Tracker {
-
-    public static final String STATUS_EVENT = "feedbackStatusEvent";
 
     private final Ledger ledger;
 
@@ -29,7 +26,7 @@ public class Tracker {
         this.ledger = ledger;
     }
 
-    public void advance(RecipientEvent event, MessageStatus status, Exchange exchange) {
+    public RecipientEvent advance(RecipientEvent event, MessageStatus status) {
         Map<String, Object> detail = detailOf(event);
         Map<String, AttributeValue> extra = new HashMap<>();
         detail.forEach((name, value) -> extra.put(attributeOf(event, name), AttributeValue.fromS(String.valueOf(value))));
@@ -37,16 +34,16 @@ public class Tracker {
         if (event.event().sesMessageId() != null) {
             extra.put("sesMessageId", AttributeValue.fromS(event.event().sesMessageId()));
         }
-        if (ledger.advance(event.messageId(), status, extra, EventLogRepository.keyOf(event))) {
-            exchange.setProperty(STATUS_EVENT, statusEvent(event, status, detail));
-        }
+        return ledger.advance(event.messageId(), status, extra, EventLogRepository.keyOf(event))
+                ? event.withStatusChange(statusEvent(event, status, detail))
+                : event;
     }
 
     /** An Open or Click: counted on the row ({@code opens}, {@code firstOpenAt}) before the status moves. */
-    public void engaged(RecipientEvent event, MessageStatus status, Exchange exchange) {
+    public RecipientEvent engaged(RecipientEvent event, MessageStatus status) {
         boolean open = status == MessageStatus.OPENED;
         ledger.count(event.messageId(), open ? "opens" : "clicks", open ? "firstOpenAt" : "firstClickAt");
-        advance(event, status, exchange);
+        return advance(event, status);
     }
 
     static StatusEvent statusEvent(RecipientEvent event, MessageStatus status, Map<String, Object> detail) {

@@ -2,36 +2,23 @@ package routes.launch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import routes.intake.CampaignDefinition;
-import routes.intake.CampaignFileParser;
-import routes.intake.CampaignIntake;
-import routes.intake.CampaignObjects;
-import routes.intake.CampaignValidator;
-import routes.intake.FileFormat;
-import routes.intake.Problem;
-import routes.intake.Recipient;
-import routes.intake.Row;
-import routes.intake.RowSink;
+import routes.intake.AcceptedRecipients;
 import routes.model.CampaignStatus;
 import routes.model.SendChunk;
 import routes.store.Campaigns;
 
 /**
- * Launches due campaigns: claims one (conditional status change), streams its accepted file again,
- * keeps the rows intake accepted, and enqueues {@link SendChunk}s with SendMessageBatch. After each
+ * Launches due campaigns: claims one (conditional status change), streams the recipients intake accepted
+ * ({@link AcceptedRecipients}), and enqueues {@link SendChunk}s with SendMessageBatch. After each
  * batch the campaign row records how many chunks are on the queue, so a launcher that dies resumes
  * after the last recorded batch instead of starting over; the one batch it may have sent without
  * recording it is sent again with the same deduplication ids, which the FIFO launch queue drops.
@@ -48,9 +35,7 @@ public class CampaignLauncher {
     static final Duration DEDUPLICATION_INTERVAL = Duration.ofMinutes(5);
 
     private final Campaigns campaigns;
-    private final CampaignIntake intake;
-    private final CampaignObjects objects;
-    private final CampaignValidator validator;
+    private final AcceptedRecipients recipients;
     private final ChunkQueue queue;
     private final LaunchProperties properties;
     private final Clock clock;
@@ -58,12 +43,10 @@ public class CampaignLauncher {
     private final ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     private volatile Duration staleAfter;
 
-    public CampaignLauncher(Campaigns campaigns, CampaignIntake intake, CampaignObjects objects,
-                            CampaignValidator validator, ChunkQueue queue, LaunchProperties properties, Clock clock) {
+    public CampaignLauncher(Campaigns campaigns, AcceptedRecipients recipients, ChunkQueue queue,
+                            LaunchProperties properties, Clock clock) {
         this.campaigns = campaigns;
-        this.intake = intake;
-        this.objects = objects;
-        this.validator = validator;
+        this.recipients = recipients;
         this.queue = queue;
         this.properties = properties;
         this.clock = clock;
@@ -94,43 +77,18 @@ public class CampaignLauncher {
     public Launch launch(String campaignId) {
         Campaigns.Launchable campaign = campaigns.launchable(campaignId)
                 .orElseThrow(() -> new IllegalStateException("campaign " + campaignId + " vanished"));
-        CampaignDefinition definition = intake.definition(campaign.definition());
-        CampaignFileParser parser = intake.parser(FileFormat.valueOf(campaign.format()));
-        CampaignValidator.Rows rows = validator.rows(definition, campaign.sendAt());
         Batches batches = new Batches(campaign);
-        Chunker chunker = new Chunker(json, new SendChunk(campaignId, 0, definition.from(), definition.replyTo(),
-                definition.configurationSet(), definition.tags(), campaign.reclaim().isEmpty() ? null : campaign.reclaim(),
-                List.of()),
+        Chunker chunker = new Chunker(json, recipients.chunkTemplate(campaign),
                 properties.maxChunkRecipients(), properties.maxChunkBytes(), batches::add);
-        long[] recipients = {0};
-        String rowsKey = campaign.recipientsKey() == null ? campaign.sourceKey() : campaign.recipientsKey();
-        try (InputStream in = objects.open(rowsKey)) {
-            parser.rows(in, definition, new RowSink() {
-                @Override
-                public void row(Row row) {
-                    Optional<Recipient> recipient = rows.check(row, problem -> { });
-                    recipient.ifPresent(r -> {
-                        recipients[0]++;
-                        chunker.add(r.toChunkRecipient(campaignId));
-                    });
-                }
-
-                @Override
-                public void problem(Problem problem) {
-                    // reported at intake; the launch only skips the row
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        long accepted = recipients.forEach(campaign, chunker::add);
         int chunks = chunker.finish();
         batches.flush();
-        if (!campaigns.finishLaunch(campaignId, chunks, recipients[0])) {
+        if (!campaigns.finishLaunch(campaignId, chunks, accepted)) {
             throw new IllegalStateException("campaign " + campaignId + " left LAUNCHING during its launch");
         }
         LOG.info("Campaign {} launched: {} recipients in {} chunks ({} were enqueued before a resume)",
-                campaignId, recipients[0], chunks, campaign.enqueuedChunks());
-        return new Launch(campaignId, chunks, recipients[0], campaign.enqueuedChunks());
+                campaignId, accepted, chunks, campaign.enqueuedChunks());
+        return new Launch(campaignId, chunks, accepted, campaign.enqueuedChunks());
     }
 
     /** Collects chunks into SendMessageBatch calls and records progress after each call. */

@@ -53,6 +53,7 @@ import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.model.StatusEvent;
+import routes.status.CampaignCompletion;
 import routes.store.Campaigns;
 import routes.store.Ledger;
 import routes.store.SuppressionList.Reason;

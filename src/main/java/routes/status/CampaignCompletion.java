@@ -1,4 +1,4 @@
-package routes.feedback;
+package routes.status;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,6 +9,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import routes.feedback.FeedbackProperties;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.model.StatusEvent;

@@ -1,10 +1,11 @@
-package routes.feedback;
+package routes.status;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import routes.feedback.FeedbackCounters;
 import routes.model.CampaignStatus;
 import routes.model.StatusEvent;
 import routes.store.Campaigns;

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
+import routes.aws.Tables;
 import routes.store.EventLog;
 import routes.store.Page;
 
@@ -18,7 +19,7 @@ import routes.store.Page;
 public class ApiAudit {
 
     /** Partition of the events table holding the API's audit log. */
-    public static final String PARTITION = "audit:api";
+    public static final String PARTITION = Tables.API_AUDIT;
     private static final String AUDITED = "apiAudited";
 
     private final EventLog events;

@@ -22,9 +22,9 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mailroutes.api")
 public record ApiProperties(
         @NotNull @Valid @DefaultValue List<Key> keys,
-        @Min(1) @DefaultValue("50") int requestsPerSecond,
-        @Min(1) @DefaultValue("100") int maxPageSize,
-        @Min(1) @DefaultValue("10485760") long maxAttachmentBytes) {
+        @Min(1) int requestsPerSecond,
+        @Min(1) int maxPageSize,
+        @Min(1) long maxAttachmentBytes) {
 
     /**
      * One API key.

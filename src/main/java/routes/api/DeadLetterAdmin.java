@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import routes.aws.DeadLetters;
+import routes.aws.Tables;
 import routes.store.EventLog;
 
 /**
@@ -22,7 +23,7 @@ import routes.store.EventLog;
 public class DeadLetterAdmin {
 
     /** Partition of the events table holding the discarded dead letters. */
-    public static final String AUDIT_PARTITION = "audit:dead-letters";
+    public static final String AUDIT_PARTITION = Tables.DEAD_LETTER_AUDIT;
 
     private final DeadLetters deadLetters;
     private final EventLog events;

@@ -7,27 +7,28 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import routes.model.MessageStatus;
 import routes.store.Ledger;
+import routes.store.MessageQueries;
 import routes.store.Page;
 
 /** {@code GET /api/v1/emails/{id}} and {@code GET /api/v1/emails?recipient=&campaignId=&status=}. */
 @Component
 public class EmailQueries {
 
-    private final Ledger ledger;
+    private final MessageQueries messages;
     private final ApiProperties api;
 
-    public EmailQueries(Ledger ledger, ApiProperties api) {
-        this.ledger = ledger;
+    public EmailQueries(MessageQueries messages, ApiProperties api) {
+        this.messages = messages;
         this.api = api;
     }
 
     public ApiReply get(@Header("id") String id) {
-        Ledger.Details details = ledger.details(id).orElseThrow(() -> ApiProblem.notFound("No email " + id));
+        MessageQueries.Details details = messages.details(id).orElseThrow(() -> ApiProblem.notFound("No email " + id));
         Map<String, Object> body = summary(details.entry());
         body.put("subject", details.subject());
         body.put("lastUpdated", details.updatedAt());
         body.put("metadata", details.metadata());
-        body.put("events", ledger.history(id).stream().map(e -> Map.of("type", e.type(), "timestamp", e.occurredAt(),
+        body.put("events", messages.history(id).stream().map(e -> Map.of("type", e.type(), "timestamp", e.occurredAt(),
                 "details", e.attributes())).toList());
         return ApiReply.json(200, body);
     }
@@ -39,12 +40,12 @@ public class EmailQueries {
         Page<Ledger.Entry> page;
         if (recipient != null && !recipient.isBlank()) {
             String address = ApiInput.address("recipient", recipient);
-            page = ApiInput.paged(cursor, () -> ledger.byRecipient(address, wanted, size, cursor));
+            page = ApiInput.paged(cursor, () -> messages.byRecipient(address, wanted, size, cursor));
             if (campaignId != null && !campaignId.isBlank()) {
                 page = new Page<>(page.items().stream().filter(e -> campaignId.equals(e.campaignId())).toList(), page.next());
             }
         } else if (campaignId != null && !campaignId.isBlank()) {
-            page = ApiInput.paged(cursor, () -> ledger.byCampaign(campaignId, wanted, size, cursor));
+            page = ApiInput.paged(cursor, () -> messages.byCampaign(campaignId, wanted, size, cursor));
         } else {
             throw ApiProblem.invalid("recipient", "recipient or campaignId required",
                     "Give recipient or campaignId (status alone would scan the whole ledger)");

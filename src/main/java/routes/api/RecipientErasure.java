@@ -12,6 +12,7 @@ import routes.aws.AwsProperties;
 import routes.feedback.AnalyticsErasure;
 import routes.model.EmailRequest;
 import routes.store.Ledger;
+import routes.store.LedgerErasure;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -26,13 +27,13 @@ public class RecipientErasure {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecipientErasure.class);
 
-    private final Ledger ledger;
+    private final LedgerErasure ledger;
     private final SuppressionList suppressions;
     private final S3Client s3;
     private final AwsProperties aws;
     private final AnalyticsErasure analytics;
 
-    public RecipientErasure(Ledger ledger, SuppressionList suppressions, S3Client s3, AwsProperties aws,
+    public RecipientErasure(LedgerErasure ledger, SuppressionList suppressions, S3Client s3, AwsProperties aws,
                             AnalyticsErasure analytics) {
         this.analytics = analytics;
         this.ledger = ledger;

@@ -22,6 +22,7 @@ import routes.model.EmailRequest;
 import routes.model.MessageStatus;
 import routes.model.SendChunk;
 import routes.store.Ledger;
+import routes.store.MessageQueries;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,13 +40,15 @@ public class TransactionalEmails {
     private static final int MAX_RECIPIENTS = 50;
 
     private final Ledger ledger;
+    private final MessageQueries messages;
     private final S3Client s3;
     private final AwsProperties aws;
     private final ApiProperties api;
     private final ObjectReader reader;
 
-    public TransactionalEmails(Ledger ledger, S3Client s3, AwsProperties aws, ApiProperties api, ObjectMapper json) {
+    public TransactionalEmails(Ledger ledger, MessageQueries messages, S3Client s3, AwsProperties aws, ApiProperties api, ObjectMapper json) {
         this.ledger = ledger;
+        this.messages = messages;
         this.s3 = s3;
         this.aws = aws;
         this.api = api;
@@ -63,7 +66,7 @@ public class TransactionalEmails {
                 : UUID.nameUUIDFromBytes(("transactional\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
         exchange.setProperty(EMAIL_ID, emailId);
         String requestHash = HexFormat.of().formatHex(ApiKeys.sha256(body));
-        Optional<Ledger.Details> existing = ledger.details(emailId);
+        Optional<MessageQueries.Details> existing = messages.details(emailId);
         if (existing.isPresent()) {
             return repeat(existing.get(), emailId, requestHash, request);
         }
@@ -82,7 +85,7 @@ public class TransactionalEmails {
             extra.put("metadata", AttributeValue.fromM(metadata));
         }
         if (!ledger.queue(emailId, request.to().get(0).trim().toLowerCase(), extra)) {
-            return ledger.details(emailId).map(d -> repeat(d, emailId, requestHash, request)).orElse(null);
+            return messages.details(emailId).map(d -> repeat(d, emailId, requestHash, request)).orElse(null);
         }
         return chunk(emailId, request, contentKey);
     }
@@ -93,7 +96,7 @@ public class TransactionalEmails {
     }
 
     /** Same key: same body → nothing new (re-enqueue while still QUEUED, the send flow's claim dedups); other body → 409. */
-    private SendChunk repeat(Ledger.Details existing, String emailId, String requestHash, EmailRequest request) {
+    private SendChunk repeat(MessageQueries.Details existing, String emailId, String requestHash, EmailRequest request) {
         if (!requestHash.equals(existing.requestHash())) {
             throw ApiProblem.conflict("Idempotency-Key was already used with a different request");
         }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -18,5 +17,5 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroutes.api.uploads")
 public record UploadProperties(
-        @DurationMin(seconds = 1) @DurationMax(days = 7) @DefaultValue("15m") Duration expiry,
-        @Min(1) @Max(104_857_600) @DefaultValue("104857600") long maxBytes) {}
+        @DurationMin(seconds = 1) @DurationMax(days = 7) Duration expiry,
+        @Min(1) @Max(104_857_600) long maxBytes) {}

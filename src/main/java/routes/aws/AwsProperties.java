@@ -20,18 +20,18 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroutes.aws")
 public record AwsProperties(
-        @NotBlank @DefaultValue("us-east-1") String region,
+        @NotBlank String region,
         @NotNull @DefaultValue Endpoints endpoints,
-        @NotNull @DefaultValue("mailroutes-") String tablePrefix,
-        @NotBlank @DefaultValue("mailroutes-campaigns") String bucket,
+        @NotNull String tablePrefix,
+        @NotBlank String bucket,
         @Valid @NotNull @DefaultValue Queues queues,
         @Valid @NotNull @DefaultValue Topics topics,
-        @NotBlank @DefaultValue("mailroutes") String configurationSet,
-        @Min(1) @DefaultValue("5") int maxReceiveCount,
-        @Min(1) @DefaultValue("128") int maxConnections,
-        @NotNull @DefaultValue("P90D") Duration retention,
-        @DefaultValue("false") boolean provision,
-        @NotNull @DefaultValue("2s") Duration healthTimeout) {
+        @NotBlank String configurationSet,
+        @Min(1) int maxReceiveCount,
+        @Min(1) int maxConnections,
+        @NotNull Duration retention,
+        boolean provision,
+        @NotNull Duration healthTimeout) {
 
     /** Endpoint overrides per service; null means the regional AWS endpoint. */
     public record Endpoints(URI s3, URI sqs, URI sns, URI ses, URI dynamodb) {}
@@ -48,18 +48,18 @@ public record AwsProperties(
      */
     public record Queues(
             @NotBlank @Pattern(regexp = ".+\\.fifo", message = "must name a FIFO queue (ending in .fifo)")
-            @DefaultValue("mailroutes-launch.fifo") String launch,
-            @NotBlank @DefaultValue("mailroutes-send") String send,
-            @NotBlank @DefaultValue("mailroutes-ses-events") String sesEvents,
-            @NotBlank @DefaultValue("mailroutes-notifications") String notifications,
-            @NotBlank @DefaultValue("mailroutes-transactional") String transactional,
-            @NotBlank @DefaultValue("mailroutes-webhooks") String webhooks,
-            @NotBlank @DefaultValue("mailroutes-analytics") String analytics) {}
+            String launch,
+            @NotBlank String send,
+            @NotBlank String sesEvents,
+            @NotBlank String notifications,
+            @NotBlank String transactional,
+            @NotBlank String webhooks,
+            @NotBlank String analytics) {}
 
     public record Topics(
-            @NotBlank @DefaultValue("mailroutes-ses-events") String sesEvents,
-            @NotBlank @DefaultValue("mailroutes-status") String status,
-            @NotBlank @DefaultValue("mailroutes-alerts") String alerts) {}
+            @NotBlank String sesEvents,
+            @NotBlank String status,
+            @NotBlank String alerts) {}
 
     private static final String FIFO = ".fifo";
 

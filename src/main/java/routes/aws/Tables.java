@@ -26,6 +26,25 @@ public final class Tables {
     public static final String MESSAGES_BY_SES_ID = "sesMessageId";
     public static final String MESSAGES_BY_RECIPIENT = "recipient-createdAt";
 
+    // The events table's hash key (messageId) names a partition. A message's id is its event history
+    // (owner: EventLog; read by MessageQueries, re-keyed by LedgerErasure); every other partition is named
+    // here with the one class that owns what goes in it.
+
+    /** {@code softbounce#<address>}: the transient bounces of an address within the window. Owner: EventLog. */
+    public static final String SOFT_BOUNCES = "softbounce#";
+    /** The account's reputation counts, one item per day. Owner: EventLog (for AccountCounters). */
+    public static final String ACCOUNT_REPUTATION = "account#reputation";
+    /** The live send replicas and their heartbeats (rate shares). Owner: SendLog. */
+    public static final String SEND_REPLICAS = "replicas";
+    /** Mails sent per hour by all replicas (the 24-hour quota). Owner: SendLog. */
+    public static final String SENT_PER_HOUR = "sent-per-hour";
+    /** Mutating API calls. Owner: ApiAudit. */
+    public static final String API_AUDIT = "audit:api";
+    /** Dead letters discarded through the API. Owner: DeadLetterAdmin. */
+    public static final String DEAD_LETTER_AUDIT = "audit:dead-letters";
+    /** Suppressions removed, with who asked. Owner: SuppressionList. */
+    public static final String SUPPRESSION_AUDIT = "audit:suppressions";
+
     private Tables() {
     }
 

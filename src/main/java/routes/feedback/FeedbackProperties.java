@@ -34,23 +34,19 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroutes.feedback")
 public record FeedbackProperties(
-        @Min(1) @DefaultValue("32") int consumers,
-        @Min(10) @DefaultValue("60") int visibilityTimeoutSeconds,
+        @Min(1) int consumers,
+        @Min(10) int visibilityTimeoutSeconds,
         @NotNull @DefaultValue List<String> allowedTopicArns,
-        @DefaultValue("false") boolean acceptRawDelivery,
-        @NotBlank @DefaultValue(DEFAULT_SIGNING_CERT_URL_PATTERN) String signingCertUrlPattern,
-        @NotNull @DefaultValue("5s") Duration signingCertFetchTimeout,
-        @NotNull @DefaultValue("5s") Duration counterFlushInterval,
-        @Min(1) @DefaultValue("1000") int analyticsBatchSize,
-        @NotNull @DefaultValue("60s") Duration analyticsInterval,
-        @NotNull @DefaultValue("5m") Duration completionScanInterval,
-        @NotNull @DefaultValue("72h") Duration completeAfter,
+        boolean acceptRawDelivery,
+        @NotBlank String signingCertUrlPattern,
+        @NotNull Duration signingCertFetchTimeout,
+        @NotNull Duration counterFlushInterval,
+        @Min(1) int analyticsBatchSize,
+        @NotNull Duration analyticsInterval,
+        @NotNull Duration completionScanInterval,
+        @NotNull Duration completeAfter,
         @Valid @NotNull @DefaultValue Suppression suppression,
         @Valid @NotNull @DefaultValue Reputation reputation) {
-
-    /** The certificates SNS signs with, as AWS serves them: {@code https://sns.<region>.amazonaws.com[.cn]/SimpleNotificationService-<hex>.pem}. */
-    public static final String DEFAULT_SIGNING_CERT_URL_PATTERN =
-            "https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/SimpleNotificationService-[0-9a-f]+\\.pem";
 
     public FeedbackProperties {
         try {
@@ -70,14 +66,14 @@ public record FeedbackProperties(
      *                             that bounce@simulator shows the suppression path end to end
      */
     public record Suppression(
-            @DefaultValue("true") boolean hardBounce,
-            @DefaultValue("true") boolean complaint,
-            @DefaultValue("true") boolean unsubscribe,
-            @DefaultValue("true") boolean softBounceRetry,
-            @NotNull @DefaultValue("15m") Duration softBounceRetryDelay,
-            @Min(1) @DefaultValue("3") int softBounceLimit,
-            @NotNull @DefaultValue("30d") Duration softBounceWindow,
-            @DefaultValue("false") boolean simulatorAddresses) {}
+            boolean hardBounce,
+            boolean complaint,
+            boolean unsubscribe,
+            boolean softBounceRetry,
+            @NotNull Duration softBounceRetryDelay,
+            @Min(1) int softBounceLimit,
+            @NotNull Duration softBounceWindow,
+            boolean simulatorAddresses) {}
 
     /**
      * Reputation guard. A campaign: its rates since its last resume, judged once at least {@code minSends} mails
@@ -85,13 +81,13 @@ public record FeedbackProperties(
      * from {@code accountMinSends} sends; the defaults are SES's review thresholds.
      */
     public record Reputation(
-            @Min(1) @DefaultValue("20") int minSends,
-            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.05") double bounceRate,
-            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double complaintRate,
-            @NotNull @DefaultValue("7d") Duration accountWindow,
-            @Min(1) @DefaultValue("1000") int accountMinSends,
-            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.05") double accountBounceRate,
-            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.001") double accountComplaintRate) {}
+            @Min(1) int minSends,
+            @DecimalMin("0") @DecimalMax("1") double bounceRate,
+            @DecimalMin("0") @DecimalMax("1") double complaintRate,
+            @NotNull Duration accountWindow,
+            @Min(1) int accountMinSends,
+            @DecimalMin("0") @DecimalMax("1") double accountBounceRate,
+            @DecimalMin("0") @DecimalMax("1") double accountComplaintRate) {}
 
     /** The SQS delay of the soft-bounce retry in seconds, capped at SQS's 900 s maximum. */
     public int retryDelaySeconds() {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 import routes.model.SendChunk;
-import routes.store.Campaigns;
+import routes.store.LaunchProgress;
 
 /**
  * Intake's one entry point for the launch: the recipients of an accepted campaign, read again from its
@@ -28,7 +28,7 @@ public class AcceptedRecipients {
     }
 
     /** The chunk every chunk of the campaign copies (sender, reply-to, configuration set, tags), without recipients. */
-    public SendChunk chunkTemplate(Campaigns.Launchable campaign) {
+    public SendChunk chunkTemplate(LaunchProgress.Launchable campaign) {
         CampaignDefinition definition = intake.definition(campaign.definition());
         return new SendChunk(campaign.campaignId(), 0, definition.from(), definition.replyTo(), definition.configurationSet(),
                 definition.tags(), campaign.reclaim().isEmpty() ? null : campaign.reclaim(), List.of());
@@ -38,7 +38,7 @@ public class AcceptedRecipients {
      * Streams the accepted recipients in file order; returns how many. Rows intake refused are skipped
      * silently here: they are in the campaign's report already.
      */
-    public long forEach(Campaigns.Launchable campaign, Consumer<SendChunk.Recipient> each) {
+    public long forEach(LaunchProgress.Launchable campaign, Consumer<SendChunk.Recipient> each) {
         CampaignDefinition definition = intake.definition(campaign.definition());
         CampaignFileParser parser = intake.parser(FileFormat.valueOf(campaign.format()));
         CampaignValidator.Rows rows = validator.rows(definition, campaign.sendAt());

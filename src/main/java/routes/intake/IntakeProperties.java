@@ -6,7 +6,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
@@ -28,14 +27,14 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroutes.intake")
 public record IntakeProperties(
-        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1") double maxInvalidRatio,
-        @NotNull @DefaultValue("1GB") DataSize maxFileSize,
-        @NotNull @DefaultValue("10m") Duration manifestWait,
-        @Min(1) @DefaultValue("1000") int maxColumns,
-        @Min(0) @DefaultValue("100000") int maxReportedProblems,
-        @Min(100) @DefaultValue("1000") long pollDelayMillis,
-        @Min(1024) @DefaultValue("1048576") int maxRowLength,
-        @Min(64) @DefaultValue("65536") int maxValueLength,
-        @Min(1) @DefaultValue("200") int maxVariables,
-        @Min(1) @DefaultValue("5000000") long maxRows) {
+        @DecimalMin("0.0") @DecimalMax("1.0") double maxInvalidRatio,
+        @NotNull DataSize maxFileSize,
+        @NotNull Duration manifestWait,
+        @Min(1) int maxColumns,
+        @Min(0) int maxReportedProblems,
+        @Min(100) long pollDelayMillis,
+        @Min(1024) int maxRowLength,
+        @Min(64) int maxValueLength,
+        @Min(1) int maxVariables,
+        @Min(1) long maxRows) {
 }

@@ -2,7 +2,6 @@ package routes.integrations;
 
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -14,5 +13,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("mailroutes.routes")
-public record RoutesDirProperties(Path dir, @DefaultValue("false") boolean reload) {
+public record RoutesDirProperties(Path dir, boolean reload) {
 }

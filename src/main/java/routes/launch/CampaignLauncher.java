@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 import routes.intake.AcceptedRecipients;
 import routes.model.CampaignStatus;
 import routes.model.SendChunk;
-import routes.store.Campaigns;
+import routes.store.LaunchProgress;
 
 /**
  * Launches due campaigns: claims one (conditional status change), streams the recipients intake accepted
@@ -34,7 +34,7 @@ public class CampaignLauncher {
     /** How long SQS remembers a FIFO deduplication id. */
     static final Duration DEDUPLICATION_INTERVAL = Duration.ofMinutes(5);
 
-    private final Campaigns campaigns;
+    private final LaunchProgress launches;
     private final AcceptedRecipients recipients;
     private final ChunkQueue queue;
     private final LaunchProperties properties;
@@ -43,9 +43,9 @@ public class CampaignLauncher {
     private final ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     private volatile Duration staleAfter;
 
-    public CampaignLauncher(Campaigns campaigns, AcceptedRecipients recipients, ChunkQueue queue,
+    public CampaignLauncher(LaunchProgress launches, AcceptedRecipients recipients, ChunkQueue queue,
                             LaunchProperties properties, Clock clock) {
-        this.campaigns = campaigns;
+        this.launches = launches;
         this.recipients = recipients;
         this.queue = queue;
         this.properties = properties;
@@ -61,21 +61,21 @@ public class CampaignLauncher {
     /** Campaigns to launch now: due SCHEDULED and ACCEPTED ones, and every LAUNCHING one (maybe stale). */
     public List<String> due() {
         Instant now = clock.instant();
-        List<String> ids = new ArrayList<>(campaigns.due(CampaignStatus.SCHEDULED, now));
-        ids.addAll(campaigns.due(CampaignStatus.ACCEPTED, now));
-        ids.addAll(campaigns.due(CampaignStatus.LAUNCHING, FAR_FUTURE));
+        List<String> ids = new ArrayList<>(launches.due(CampaignStatus.SCHEDULED, now));
+        ids.addAll(launches.due(CampaignStatus.ACCEPTED, now));
+        ids.addAll(launches.due(CampaignStatus.LAUNCHING, FAR_FUTURE));
         return ids;
     }
 
     /** SCHEDULED/ACCEPTED → LAUNCHING, or takes over a LAUNCHING campaign whose launcher went silent. */
     public boolean claim(String campaignId) {
-        return campaigns.claimLaunch(campaignId, EnumSet.of(CampaignStatus.SCHEDULED, CampaignStatus.ACCEPTED),
+        return launches.claimLaunch(campaignId, EnumSet.of(CampaignStatus.SCHEDULED, CampaignStatus.ACCEPTED),
                 clock.instant().minus(staleAfter));
     }
 
     /** Enqueues the chunks not yet on the queue, then LAUNCHING → SENDING with the totals. */
     public Launch launch(String campaignId) {
-        Campaigns.Launchable campaign = campaigns.launchable(campaignId)
+        LaunchProgress.Launchable campaign = launches.launchable(campaignId)
                 .orElseThrow(() -> new IllegalStateException("campaign " + campaignId + " vanished"));
         Batches batches = new Batches(campaign);
         Chunker chunker = new Chunker(json, recipients.chunkTemplate(campaign),
@@ -83,7 +83,7 @@ public class CampaignLauncher {
         long accepted = recipients.forEach(campaign, chunker::add);
         int chunks = chunker.finish();
         batches.flush();
-        if (!campaigns.finishLaunch(campaignId, chunks, accepted)) {
+        if (!launches.finishLaunch(campaignId, chunks, accepted)) {
             throw new IllegalStateException("campaign " + campaignId + " left LAUNCHING during its launch");
         }
         LOG.info("Campaign {} launched: {} recipients in {} chunks ({} were enqueued before a resume)",
@@ -102,7 +102,7 @@ public class CampaignLauncher {
         private int pendingBytes;
         private int nextIndex;
 
-        Batches(Campaigns.Launchable campaign) {
+        Batches(LaunchProgress.Launchable campaign) {
             this.campaignId = campaign.campaignId();
             this.launch = campaign.launch();
             this.alreadyEnqueued = campaign.enqueuedChunks();
@@ -131,7 +131,7 @@ public class CampaignLauncher {
             queue.send(pending);
             pending.clear();
             pendingBytes = 0;
-            if (!campaigns.recordEnqueued(campaignId, nextIndex)) {
+            if (!launches.recordEnqueued(campaignId, nextIndex)) {
                 throw new IllegalStateException("campaign " + campaignId + " lost its launch claim");
             }
             progressAt = clock.instant();

@@ -29,11 +29,11 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroutes.launch")
 public record LaunchProperties(
-        @NotBlank @DefaultValue("0/15 * * * * ?") String cron,
-        @Min(1) @Max(500) @DefaultValue("500") int maxChunkRecipients,
-        @Min(1024) @Max(262144) @DefaultValue("200000") int maxChunkBytes,
+        @NotBlank String cron,
+        @Min(1) @Max(500) int maxChunkRecipients,
+        @Min(1024) @Max(262144) int maxChunkBytes,
         @Min(1024) @DefaultValue("262144") int maxBatchBytes,
-        @NotNull @DurationMax(minutes = 3) @DefaultValue("2m") Duration staleAfter,
+        @NotNull @DurationMax(minutes = 3) Duration staleAfter,
         @Valid @NotNull @DefaultValue List<Recurring> recurring) {
 
     /**

@@ -3,7 +3,6 @@ package routes.ops;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -13,7 +12,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("mailroutes.metrics")
-public record MetricsProperties(@NotNull @DefaultValue("30s") Duration pollInterval) {
+public record MetricsProperties(@NotNull Duration pollInterval) {
 
     public MetricsProperties {
         if (pollInterval != null && pollInterval.compareTo(Duration.ofSeconds(1)) < 0) {

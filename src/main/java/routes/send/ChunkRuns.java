@@ -12,6 +12,7 @@ import routes.model.CampaignStatus;
 import routes.model.SendChunk;
 import routes.model.SendChunk.Recipient;
 import routes.store.Campaigns;
+import routes.store.LaunchProgress;
 import routes.store.Ledger;
 import routes.store.SuppressionList;
 
@@ -24,15 +25,17 @@ public class ChunkRuns {
     private final SuppressionList suppressions;
     private final Ledger ledger;
     private final Campaigns campaigns;
+    private final LaunchProgress launches;
     private final SendCounters counters;
     private final CampaignGate gate;
     private final RecipientClaim claim;
 
-    public ChunkRuns(SuppressionList suppressions, Ledger ledger, Campaigns campaigns, SendCounters counters,
-                     CampaignGate gate, RecipientClaim claim) {
+    public ChunkRuns(SuppressionList suppressions, Ledger ledger, Campaigns campaigns, LaunchProgress launches,
+                     SendCounters counters, CampaignGate gate, RecipientClaim claim) {
         this.suppressions = suppressions;
         this.ledger = ledger;
         this.campaigns = campaigns;
+        this.launches = launches;
         this.counters = counters;
         this.gate = gate;
         this.claim = claim;
@@ -88,7 +91,7 @@ public class ChunkRuns {
             return remainder;
         }
         if (chunk.campaignId() != null && chunk.chunk() != SendChunk.NO_CHUNK
-                && campaigns.chunkDone(chunk.campaignId(), chunk.chunk())) {
+                && launches.chunkDone(chunk.campaignId(), chunk.chunk())) {
             counters.flush(chunk.campaignId());
             if (campaigns.transition(chunk.campaignId(), Set.of(CampaignStatus.SENDING), CampaignStatus.SENT)) {
                 gate.forget(chunk.campaignId());

@@ -19,26 +19,26 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroutes.send")
 public record SendProperties(
-        @Min(1) @DefaultValue("4") int consumers,
-        @Min(10) @DefaultValue("60") int visibilityTimeoutSeconds,
-        @NotNull @DefaultValue("SKIP") OnAmbiguous onAmbiguous,
-        @Positive @DefaultValue("14") double maxRate,
+        @Min(1) int consumers,
+        @Min(10) int visibilityTimeoutSeconds,
+        @NotNull OnAmbiguous onAmbiguous,
+        @Positive double maxRate,
         @Min(1) @DefaultValue("50000") long maxPer24h,
-        @DefaultValue("false") boolean useSesQuota,
-        @Min(1000) @DefaultValue("10000") long shareRefreshMillis,
-        @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2") double transactionalShare,
-        @NotBlank @DefaultValue("noreply@mailroutes.local") String defaultFrom,
-        @NotBlank @DefaultValue("https://mailroutes.local") String unsubscribeBaseUrl,
-        @NotBlank @DefaultValue("unsubscribe@mailroutes.local") String unsubscribeMailto,
-        @NotNull @DefaultValue("30s") Duration templateCacheTtl,
-        @NotNull @DefaultValue("500ms") Duration statusCacheTtl,
-        @Min(1) @DefaultValue("4") int maxAttempts,
-        @NotNull @DefaultValue("200ms") Duration retryBaseDelay,
-        @Min(1) @DefaultValue("200") int maxThrottledRetries,
-        @Min(0) @DefaultValue("10") int pausedRecheckSeconds,
-        @Min(100) @DefaultValue("1000") long counterFlushMillis,
-        @NotNull @DefaultValue("5m") Duration quotaRecheck,
-        @Min(1) @DefaultValue("48") int parallelRecipients,
+        boolean useSesQuota,
+        @Min(1000) long shareRefreshMillis,
+        @DecimalMin("0.0") @DecimalMax("0.9") double transactionalShare,
+        @NotBlank String defaultFrom,
+        @NotBlank String unsubscribeBaseUrl,
+        @NotBlank String unsubscribeMailto,
+        @NotNull Duration templateCacheTtl,
+        @NotNull Duration statusCacheTtl,
+        @Min(1) int maxAttempts,
+        @NotNull Duration retryBaseDelay,
+        @Min(1) int maxThrottledRetries,
+        @Min(0) int pausedRecheckSeconds,
+        @Min(100) long counterFlushMillis,
+        @NotNull Duration quotaRecheck,
+        @Min(1) int parallelRecipients,
         @Valid @NotNull @DefaultValue TemplateLimits template) {
 
     /**
@@ -50,9 +50,9 @@ public record SendProperties(
      * @param maxOutputChars       characters written by the three templates together
      */
     public record TemplateLimits(
-            @Min(1) @DefaultValue("10000") int maxForeachIterations,
-            @NotNull @DefaultValue("2s") Duration maxRenderTime,
-            @Min(1) @DefaultValue("1000000") int maxOutputChars) {}
+            @Min(1) int maxForeachIterations,
+            @NotNull Duration maxRenderTime,
+            @Min(1) int maxOutputChars) {}
 
     /** What to do with a row found SENDING: an earlier attempt died before SES answered (DESIGN §3). */
     public enum OnAmbiguous { SKIP, RESEND }

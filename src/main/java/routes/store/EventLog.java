@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 @Component
 public class EventLog {
 
-    private static final String SOFT_BOUNCE_KEY = "softbounce#";
-    private static final String ACCOUNT_KEY = "account#reputation";
+    private static final String SOFT_BOUNCE_KEY = Tables.SOFT_BOUNCES;
+    private static final String ACCOUNT_KEY = Tables.ACCOUNT_REPUTATION;
 
     private final DynamoDbClient dynamo;
     private final String table;

@@ -2,7 +2,6 @@ package routes.store;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,25 +10,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
-import routes.model.AddressPseudonym;
 import routes.model.MessageStatus;
 import routes.model.SendChunk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
- * The per-recipient ledger (messages table): one row per recipient send, whose status only ever
- * moves up in rank (DESIGN §3).
+ * The per-recipient ledger (messages table) as the send and feedback flows write it: one row per recipient
+ * send, whose status only ever moves up in rank (DESIGN §3). The API's reads are {@link MessageQueries},
+ * erasure is {@link LedgerErasure}.
  */
 @Component
 public class Ledger {
@@ -40,14 +36,12 @@ public class Ledger {
 
     private final DynamoDbClient dynamo;
     private final String table;
-    private final String events;
     private final Clock clock;
     private final Duration retention;
 
     public Ledger(DynamoDbClient dynamo, AwsProperties aws, Clock clock) {
         this.dynamo = dynamo;
         this.table = aws.table(Tables.MESSAGES);
-        this.events = aws.table(Tables.EVENTS);
         this.clock = clock;
         this.retention = aws.retention();
     }
@@ -127,12 +121,6 @@ public class Ledger {
                 Items.string(item, "segment"), Items.string(item, "createdAt"));
     }
 
-    /** A ledger row with what the API shows besides the entry: the subject and the caller's metadata. */
-    public record Details(Entry entry, String subject, Map<String, String> metadata, String updatedAt, String requestHash) {}
-
-    /** One entry of a message's event log (events table); {@code attributes} holds every other string attribute. */
-    public record Event(String type, String occurredAt, Map<String, String> attributes) {}
-
     /**
      * Creates a QUEUED row for a message that has none yet (transactional sends); false if the id
      * exists already (an idempotent repeat).
@@ -155,143 +143,6 @@ public class Ledger {
         } catch (ConditionalCheckFailedException exists) {
             return false;
         }
-    }
-
-    public Optional<Details> details(String messageId) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(messageId)).consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> metadata = new TreeMap<>();
-        AttributeValue stored = item.get("metadata");
-        if (stored != null && stored.hasM()) {
-            stored.m().forEach((name, value) -> metadata.put(name, value.s()));
-        }
-        return Optional.of(new Details(toEntry(item), Items.string(item, "subject"), metadata,
-                Items.string(item, "updatedAt"), Items.string(item, "requestHash")));
-    }
-
-    /** A campaign's rows, optionally of one status (index {@code campaignId-status}). */
-    public Page<Entry> byCampaign(String campaignId, MessageStatus status, int limit, String cursor) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Tables.MESSAGES_BY_CAMPAIGN)
-                .limit(limit).exclusiveStartKey(Items.startKey(cursor));
-        if (status == null) {
-            query.keyConditionExpression("campaignId = :c").expressionAttributeValues(Map.of(":c", Items.s(campaignId)));
-        } else {
-            query.keyConditionExpression("campaignId = :c AND #s = :s").expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(":c", Items.s(campaignId), ":s", Items.s(status.name())));
-        }
-        return page(dynamo.query(query.build()));
-    }
-
-    /** A recipient's rows, newest first (index {@code recipient-createdAt}), optionally of one status. */
-    public Page<Entry> byRecipient(String recipient, MessageStatus status, int limit, String cursor) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Tables.MESSAGES_BY_RECIPIENT)
-                .limit(limit).exclusiveStartKey(Items.startKey(cursor)).scanIndexForward(false)
-                .keyConditionExpression("recipient = :r");
-        if (status == null) {
-            query.expressionAttributeValues(Map.of(":r", Items.s(SuppressionList.normalise(recipient))));
-        } else {
-            query.filterExpression("#s = :s").expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(":r", Items.s(SuppressionList.normalise(recipient)), ":s", Items.s(status.name())));
-        }
-        return page(dynamo.query(query.build()));
-    }
-
-    /** The message's event log, oldest first ({@code eventKey} = {@code <timestamp>#<type>#<recipient>}). */
-    public List<Event> history(String messageId) {
-        List<Event> history = new ArrayList<>();
-        for (Map<String, AttributeValue> item : eventItems(messageId)) {
-            String[] key = Items.string(item, "eventKey").split("#", 3);
-            Map<String, String> attributes = new TreeMap<>();
-            item.forEach((name, value) -> {
-                if (value.s() != null && !List.of("messageId", "eventKey", "recipient").contains(name)) {
-                    attributes.put(name, value.s());
-                }
-            });
-            history.add(new Event(key.length > 1 ? key[1] : null, key[0], attributes));
-        }
-        return history;
-    }
-
-    /**
-     * GDPR erasure: every row of {@code email} gets {@code pseudonym} as recipient and loses its
-     * metadata; its events are rewritten without the address (the event key holds it, so they are
-     * re-keyed). Returns the rows anonymised, as they were before.
-     */
-    public List<Entry> eraseRecipient(String email, String pseudonym) {
-        String address = SuppressionList.normalise(email);
-        AddressPseudonym anyCase = new AddressPseudonym(address, pseudonym);
-        List<Entry> erased = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<Entry> rows = byRecipient(address, null, 100, cursor);
-            for (Entry row : rows.items()) {
-                eraseRow(row.messageId(), anyCase);
-                eraseEvents(row.messageId(), anyCase);
-                erased.add(row);
-            }
-            cursor = rows.next();
-        } while (cursor != null);
-        return erased;
-    }
-
-    /** Every string attribute naming the address (recipient, statusEventKey, …) gets the pseudonym; metadata goes. */
-    private void eraseRow(String messageId, AddressPseudonym address) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(messageId)).consistentRead(true)).item();
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", Items.s(clock.instant().toString())));
-        StringBuilder set = new StringBuilder("SET updatedAt = :now");
-        pseudonymised(item, address).forEach((name, value) -> {
-            int i = names.size();
-            names.put("#a" + i, name);
-            values.put(":a" + i, value);
-            set.append(", #a").append(i).append(" = :a").append(i);
-        });
-        dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
-                .updateExpression(set + " REMOVE metadata")
-                .expressionAttributeNames(names.isEmpty() ? null : names)
-                .expressionAttributeValues(values));
-    }
-
-    private void eraseEvents(String messageId, AddressPseudonym address) {
-        for (Map<String, AttributeValue> item : eventItems(messageId)) {
-            Map<String, AttributeValue> changed = pseudonymised(item, address);
-            if (!changed.isEmpty()) {
-                Map<String, AttributeValue> clean = new HashMap<>(item);
-                clean.putAll(changed);
-                dynamo.deleteItem(b -> b.tableName(events).key(Map.of("messageId", item.get("messageId"), "eventKey", item.get("eventKey"))));
-                dynamo.putItem(b -> b.tableName(events).item(clean));
-            }
-        }
-    }
-
-    /** The string attributes of {@code item} that contain the address, with the pseudonym in its place. */
-    private static Map<String, AttributeValue> pseudonymised(Map<String, AttributeValue> item, AddressPseudonym address) {
-        Map<String, AttributeValue> changed = new HashMap<>();
-        item.forEach((name, value) -> {
-            if (value.s() != null) {
-                address.erase(value.s()).ifPresent(erased -> changed.put(name, Items.s(erased)));
-            }
-        });
-        return changed;
-    }
-
-    private List<Map<String, AttributeValue>> eventItems(String messageId) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(events).keyConditionExpression("messageId = :m")
-                    .expressionAttributeValues(Map.of(":m", Items.s(messageId))).exclusiveStartKey(from));
-            items.addAll(page.items());
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return items;
-    }
-
-    private static Page<Entry> page(QueryResponse response) {
-        return new Page<>(response.items().stream().map(Ledger::toEntry).toList(), Items.cursor(response.lastEvaluatedKey()));
     }
 
     /** The rows SES knows under {@code sesMessageId} (several when one mail had several recipients). */

@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 @Component
 public class SendLog {
 
-    static final String REPLICAS = "replicas";
-    static final String SENT_PER_HOUR = "sent-per-hour";
+    private static final String REPLICAS = Tables.SEND_REPLICAS;
+    private static final String SENT_PER_HOUR = Tables.SENT_PER_HOUR;
 
     private final DynamoDbClient dynamo;
     private final String table;

@@ -135,7 +135,7 @@ public class SuppressionList {
     }
 
     /** Partition of the events table holding the suppression audit trail (addresses only as pseudonyms). */
-    public static final String AUDIT_PARTITION = "audit:suppressions";
+    public static final String AUDIT_PARTITION = Tables.SUPPRESSION_AUDIT;
 
     /**
      * Removes the address and records the removal in the audit trail (events table, partition

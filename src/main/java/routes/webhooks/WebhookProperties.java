@@ -26,8 +26,8 @@ import org.springframework.validation.annotation.Validated;
 public record WebhookProperties(
         @Valid @NotNull @DefaultValue List<Subscriber> subscribers,
         @NotEmpty List<@NotNull @Pattern(regexp = WebhookSigner.SECRET, message = WebhookSigner.SECRET_RULE) String> callbackSecrets,
-        @DefaultValue("false") boolean allowPrivateTargets,
-        @DefaultValue("false") boolean allowHttp,
+        boolean allowPrivateTargets,
+        boolean allowHttp,
         @Valid @NotNull @DefaultValue Response response,
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Circuit circuit) {
@@ -52,9 +52,9 @@ public record WebhookProperties(
      * that stays silent for {@code socketTimeout} is given up.
      */
     public record Response(
-            @NotNull @DefaultValue("15s") Duration deadline,
-            @Min(0) @DefaultValue("8192") int maxBytes,
-            @NotNull @DefaultValue("10s") Duration socketTimeout) {}
+            @NotNull Duration deadline,
+            @Min(0) int maxBytes,
+            @NotNull Duration socketTimeout) {}
 
     /**
      * In-process redelivery (initial delay doubling {@code inProcessAttempts} times), then durable
@@ -62,15 +62,15 @@ public record WebhookProperties(
      * 900 s, the SQS limit) until {@code giveUpAfterSeconds} since the first attempt.
      */
     public record Retry(
-            @Min(1) @DefaultValue("1000") long initialDelayMs,
-            @Min(0) @DefaultValue("5") int inProcessAttempts,
-            @Min(0) @DefaultValue("60") int durableDelaySeconds,
-            @Min(1) @DefaultValue("86400") long giveUpAfterSeconds) {}
+            @Min(1) long initialDelayMs,
+            @Min(0) int inProcessAttempts,
+            @Min(0) int durableDelaySeconds,
+            @Min(1) long giveUpAfterSeconds) {}
 
     /** One resilience4j circuit breaker per subscriber route, all with these settings. */
     public record Circuit(
-            @Min(1) @DefaultValue("50") int failureRateThreshold,
-            @Min(1) @DefaultValue("10") int minimumNumberOfCalls,
-            @Min(1) @DefaultValue("20") int slidingWindowSize,
-            @Min(1) @DefaultValue("60") int waitDurationInOpenState) {}
+            @Min(1) int failureRateThreshold,
+            @Min(1) int minimumNumberOfCalls,
+            @Min(1) int slidingWindowSize,
+            @Min(1) int waitDurationInOpenState) {}
 }

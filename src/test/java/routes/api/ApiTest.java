@@ -31,6 +31,7 @@ import routes.feedback.FeedbackBatches;
 import routes.localaws.TopicTap;
 import routes.model.MessageStatus;
 import routes.store.Ledger;
+import routes.store.MessageQueries;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,6 +47,7 @@ class ApiTest {
     @Autowired TestRestTemplate http;
     @Autowired ObjectMapper json;
     @Autowired Ledger ledger;
+    @Autowired MessageQueries messages;
     @Autowired SuppressionList suppressions;
     @Autowired DynamoDbClient dynamo;
     @Autowired SqsClient sqs;
@@ -71,7 +73,7 @@ class ApiTest {
         assertThat(response.getStatusCode().value()).isEqualTo(202);
         assertThat(response.getHeaders().containsKey("X-API-Key")).isFalse();
         String emailId = json.readTree(response.getBody()).path("emailId").asText();
-        Ledger.Details row = ledger.details(emailId).orElseThrow();
+        MessageQueries.Details row = messages.details(emailId).orElseThrow();
         assertThat(row.entry().recipient()).isEqualTo(to);
         assertThat(row.entry().campaignId()).isNull();
         assertThat(row.metadata()).containsEntry("userId", "12345");

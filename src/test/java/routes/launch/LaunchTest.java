@@ -24,6 +24,7 @@ import routes.model.CampaignStatus;
 import routes.model.MessageIds;
 import routes.model.SendChunk;
 import routes.store.Campaigns;
+import routes.store.LaunchProgress;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -45,6 +46,8 @@ class LaunchTest {
     AwsProperties aws;
     @Autowired
     Campaigns campaigns;
+    @Autowired
+    LaunchProgress launches;
     @Autowired
     CampaignLauncher launcher;
     @Autowired
@@ -110,8 +113,8 @@ class LaunchTest {
                 + "\"sendAt\":\"2099-01-01T00:00:00Z\"}");
         bucket.awaitReport(base + ".manifest.json");
         // A launcher claimed it, enqueued chunks 0 and 1, recorded that, and died.
-        assertThat(campaigns.claimLaunch(id, EnumSet.of(CampaignStatus.SCHEDULED), Instant.now())).isTrue();
-        assertThat(campaigns.recordEnqueued(id, 2)).isTrue();
+        assertThat(launches.claimLaunch(id, EnumSet.of(CampaignStatus.SCHEDULED), Instant.now())).isTrue();
+        assertThat(launches.recordEnqueued(id, 2)).isTrue();
 
         try (LaunchQueue queue = new LaunchQueue(sqs, aws, camel)) {
             launcher.setStaleAfter(Duration.ZERO);

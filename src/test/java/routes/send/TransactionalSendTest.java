@@ -34,6 +34,7 @@ import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.store.Campaigns;
 import routes.store.Ledger;
+import routes.store.MessageQueries;
 import routes.store.SuppressionList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -52,6 +53,7 @@ class TransactionalSendTest {
     @Autowired AwsProperties aws;
     @Autowired ObjectMapper json;
     @Autowired Ledger ledger;
+    @Autowired MessageQueries messages;
     @Autowired Campaigns campaigns;
     @Autowired SendRate sendRate;
     @Autowired SuppressionList suppressions;
@@ -188,7 +190,7 @@ class TransactionalSendTest {
             assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(400);
             assertThat(json.readTree(response.getBody()).path("details").path("field").asText()).isEqualTo(bad.getValue());
         }
-        assertThat(ledger.byRecipient(to, null, 10, null).items()).isEmpty();
+        assertThat(messages.byRecipient(to, null, 10, null).items()).isEmpty();
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -46,7 +47,10 @@ public class DeadLetters {
     private static final int EXCERPT_CHARACTERS = 300;
     private static final List<MessageSystemAttributeName> SYSTEM_ATTRIBUTES = List.of(MessageSystemAttributeName.ALL);
 
-    /** An entry as an operator sees it; {@code reason} is null where nothing recorded one (a redrive-policy move). */
+    /**
+     * An entry as an operator sees it: {@code reason} as recorded on the entry, or as its flow explains it
+     * ({@link DeadLetterReasons}); null where neither knows one.
+     */
     public record Entry(String id, String reason, Map<String, String> attributes, int receiveCount, Instant sentAt,
                         long ageSeconds, String excerpt) {}
 
@@ -57,11 +61,14 @@ public class DeadLetters {
     private final Clock clock;
     private final Map<String, String> queues = new LinkedHashMap<>();
     private final QueueUrls urls;
+    private final ObjectProvider<DeadLetterReasons> explanations;
 
-    public DeadLetters(SqsClient sqs, QueueUrls urls, AwsProperties aws, Clock clock) {
+    public DeadLetters(SqsClient sqs, QueueUrls urls, AwsProperties aws, Clock clock,
+                       ObjectProvider<DeadLetterReasons> explanations) {
         this.sqs = sqs;
         this.urls = urls;
         this.clock = clock;
+        this.explanations = explanations;
         AwsProperties.Queues names = aws.queues();
         queues.put("launch", names.launch());
         queues.put("send", names.send());
@@ -94,7 +101,7 @@ public class DeadLetters {
     public List<Entry> peek(String queue, int skip, int limit) {
         List<Entry> seen = new ArrayList<>();
         sweep(queue, entry -> {
-            seen.add(entry(entry));
+            seen.add(entry(queue, entry));
             return false;
         }, () -> seen.size() >= skip + limit);
         return seen.subList(Math.min(skip, seen.size()), Math.min(skip + limit, seen.size()));
@@ -109,7 +116,7 @@ public class DeadLetters {
                 return false;
             }
             sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(entry.receiptHandle()));
-            found.add(entry(entry));
+            found.add(entry(queue, entry));
             return true;
         }, () -> !found.isEmpty());
         return found.stream().findFirst();
@@ -196,12 +203,15 @@ public class DeadLetters {
         }
     }
 
-    private Entry entry(Message message) {
+    private Entry entry(String queue, Message message) {
         Map<String, String> system = message.attributesAsStrings();
         Map<String, String> attributes = new LinkedHashMap<>();
         message.messageAttributes().forEach((name, value) -> attributes.put(name, text(value)));
         // The webhook flow records its reason as the last error; the others as attribute reason.
-        String reason = Optional.ofNullable(attributes.get("reason")).orElse(attributes.get("lastError"));
+        String reason = Optional.ofNullable(attributes.get("reason")).or(() -> Optional.ofNullable(attributes.get("lastError")))
+                .or(() -> explanations.orderedStream().filter(reasons -> reasons.explains(queue)).findFirst()
+                        .flatMap(reasons -> reasons.reasonOf(message.body())))
+                .orElse(null);
         Instant sentAt = Instant.ofEpochMilli(Long.parseLong(system.getOrDefault(
                 MessageSystemAttributeName.SENT_TIMESTAMP.toString(), Long.toString(clock.millis()))));
         String body = message.body();

@@ -51,6 +51,11 @@ public class MessageQueries {
                 Items.string(item, "updatedAt"), Items.string(item, "requestHash")));
     }
 
+    /** The rows of {@code messageIds} that exist, in one BatchGetItem per 100 ids. */
+    public List<Ledger.Entry> entries(List<String> messageIds) {
+        return Items.batchGet(dynamo, table, "messageId", messageIds.stream().distinct().toList(), null, Map.of()).stream().map(Ledger::toEntry).toList();
+    }
+
     /** A campaign's rows, optionally of one status (index {@code campaignId-status}). */
     public Page<Ledger.Entry> byCampaign(String campaignId, MessageStatus status, int limit, String cursor) {
         QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Tables.MESSAGES_BY_CAMPAIGN)

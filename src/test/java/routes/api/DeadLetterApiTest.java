@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
@@ -17,6 +18,7 @@ import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
+import routes.localaws.AwsFaults;
 import routes.model.CampaignStatus;
 import routes.model.SendChunk;
 import routes.send.SendFixture;
@@ -36,6 +38,7 @@ class DeadLetterApiTest {
     @Autowired SqsClient sqs;
     @Autowired DynamoDbClient dynamo;
     @Autowired AwsProperties aws;
+    @Autowired AwsFaults faults;
 
     @Test
     void aForgedSesEventIsListedWithTheReasonItWasParkedForAndListingLeavesItThere() throws Exception {
@@ -53,6 +56,36 @@ class DeadLetterApiTest {
         JsonNode again = listed("ses-events", parked.path("id").asText());
         assertThat(again).as("still parked after being listed").isNotNull();
         assertThat(again.path("excerpt").asText()).contains(marker);
+    }
+
+    @Test
+    void aSendChunkInItsDeadLetterQueueSaysWhichRecipientFailedAndWhy() throws Exception {
+        // Through the front door: an API email whose stored content S3 does not serve, so the send gives up on
+        // this receive and writes why on the recipient's row.
+        faults.failNext("GetObject", aws.bucket(), 1000);
+        try {
+            String to = "parked-" + UUID.randomUUID() + "@example.org";
+            ResponseEntity<String> accepted = call(HttpMethod.POST, "/api/v1/emails", json.writeValueAsString(
+                    Map.of("to", List.of(to), "subject", "Parked", "bodyText", "Hello")));
+            assertThat(accepted.getStatusCode().value()).as(accepted.getBody()).isEqualTo(202);
+            String emailId = json.readTree(accepted.getBody()).path("emailId").asText();
+            await().atMost(WAIT).until(() -> !json.readTree(call(HttpMethod.GET, "/api/v1/emails/" + emailId, null).getBody())
+                    .path("lastError").isNull());
+            // What SQS's redrive policy does after the last such receive: the chunk, unchanged, in the DLQ.
+            SendChunk chunk = new SendChunk(null, SendChunk.NO_CHUNK, "Shop <shop@mailroutes.local>", null, null, Map.of(),
+                    List.of(new SendChunk.Recipient(emailId, to, null, null, "Parked", null, Map.of())));
+            String parkedChunk = body(chunk);
+            sqs.sendMessage(b -> b.queueUrl(url(AwsProperties.deadLetterQueue(aws.queues().transactional())))
+                    .messageBody(parkedChunk));
+
+            JsonNode parked = await().atMost(WAIT).until(() -> listed("transactional", emailId), entry -> entry != null);
+
+            assertThat(parked.path("reason").asText()).contains("recipient " + emailId).contains("InternalServerError")
+                    .doesNotContain(to);
+            call(HttpMethod.DELETE, "/api/v1/dead-letters/transactional/" + parked.path("id").asText(), null);
+        } finally {
+            faults.disarm();
+        }
     }
 
     @Test

@@ -37,6 +37,8 @@
     {key: 'clicked', label: 'Clicked', color: '#7a4f00'},
     {key: 'failed', label: 'Failed', color: '#424242'}
   ];
+  /** Event attributes the lookup does not show: the raw SES event (summarised instead) and the log's own keys. */
+  var EVENT_PLUMBING = ['event', 'type', 'campaignId', 'deliveryId', 'loggedAt', 'sesMessageId'];
   var VIEWS = ['key-view', 'campaigns-view', 'campaign-view', 'lookup-view', 'dead-letters-view'];
 
   var timers = {};
@@ -210,8 +212,12 @@
     return measured ? total : null;
   }
 
+  function sending(campaign) {
+    return ['LAUNCHING', 'SENDING'].indexOf(campaign.status) >= 0;
+  }
+
   function etaOf(campaign, rate, progress) {
-    if (['LAUNCHING', 'SENDING'].indexOf(campaign.status) < 0 || !rate || progress.done >= progress.total) {
+    if (!sending(campaign) || !rate || progress.done >= progress.total) {
       return '—';
     }
     return duration((progress.total - progress.done) / rate);
@@ -271,7 +277,7 @@
             [campaign.name || campaign.campaignId])]),
         el('td', {'class': 'status'}, [text(campaign.status)]),
         progressCell(campaign, progress),
-        el('td', {'class': 'num'}, [rate === null ? '—' : rate.toFixed(1) + '/s']),
+        el('td', {'class': 'num'}, [rate === null || !sending(campaign) ? '—' : rate.toFixed(1) + '/s']),
         el('td', {'class': 'num'}, [etaOf(campaign, rate, progress)]),
         rateCell(rates.delivery),
         rateCell(rates.bounce, BOUNCE_THRESHOLD, 'bounce'),
@@ -332,7 +338,7 @@
       el('progress', {max: String(Math.max(progress.total, 1)), value: String(progress.done), 'aria-label': 'Progress'}, []),
       el('span', {'class': 'progress-text', id: 'campaign-progress-text'},
           [progress.done + ' / ' + progress.total + ' (' + progress.percent + ' %)' +
-          (rate === null ? '' : ' · ' + rate.toFixed(1) + '/s') + ' · ETA ' + etaOf(campaign, rate, progress)])
+          (rate === null || !sending(campaign) ? '' : ' · ' + rate.toFixed(1) + '/s · ETA ' + etaOf(campaign, rate, progress))])
     ]));
     var counts = clear(byId('campaign-counts'));
     var names = Object.keys(campaign.counts || {}).filter(function (name) {
@@ -374,10 +380,11 @@
 
   /** The API leaves out minutes without events; the chart shows them as zeros (up to a day of minutes). */
   function withEmptyMinutes(minutes) {
-    if (minutes.length < 2) {
+    if (minutes.length === 0) {
       return minutes;
     }
-    var first = Date.parse(minutes[0].minute);
+    // One empty minute before the first event, so that even a one-minute campaign draws its rise from zero.
+    var first = Date.parse(minutes[0].minute) - 60000;
     var last = Date.parse(minutes[minutes.length - 1].minute);
     if ((last - first) / 60000 > 1440) {
       return minutes;
@@ -466,14 +473,70 @@
       items.sort(function (a, b) {
         return String(b.createdAt || '').localeCompare(String(a.createdAt || ''));
       });
-      var body = clear(byId('failures-table').querySelector('tbody'));
-      items.slice(0, 20).forEach(function (email) {
-        body.appendChild(el('tr', {}, [el('td', {}, [text(email.recipient)]), el('td', {}, [text(email.status)]),
-          el('td', {}, [text(email.lastError)]),
-          el('td', {}, [el('a', {href: '#/lookup', 'data-email': email.emailId}, [email.emailId])])]));
+      items = items.slice(0, 10);
+      return Promise.all(items.map(reasonOf)).then(function (reasons) {
+        var body = clear(byId('failures-table').querySelector('tbody'));
+        items.forEach(function (email, i) {
+          body.appendChild(el('tr', {}, [el('td', {}, [text(email.recipient)]), el('td', {}, [text(email.status)]),
+            el('td', {}, [text(reasons[i])]),
+            el('td', {}, [el('a', {href: '#/lookup', 'data-email': email.emailId}, [email.emailId])])]));
+        });
+        setHidden(byId('failures-empty'), items.length > 0);
       });
-      setHidden(byId('failures-empty'), items.length > 0);
-    }, failed('Failures not loaded'));
+    }).then(null, failed('Failures not loaded'));
+  }
+
+  /** The send flow's last error, or else what SES said in the email's last bounce, complaint or reject. */
+  function reasonOf(email) {
+    if (email.lastError) {
+      return Promise.resolve(email.lastError);
+    }
+    return api('GET', '/emails/' + encodeURIComponent(email.emailId)).then(function (details) {
+      var said = (details.events || []).filter(function (event) {
+        return ['Bounce', 'Complaint', 'Reject', 'Rendering Failure'].indexOf(event.type) >= 0;
+      }).map(eventSummary);
+      return said.length ? said[said.length - 1] : null;
+    }, function () {
+      return null;
+    });
+  }
+
+  /** An event's details in a line: what SES said (bounce type and diagnostic, complaint feedback, …), then the rest. */
+  function eventSummary(event) {
+    var details = event.details || {};
+    var parts = [];
+    var ses = null;
+    try {
+      ses = details.event ? JSON.parse(details.event) : null;
+    } catch (notJson) {
+      ses = null;
+    }
+    if (ses && ses.bounce) {
+      parts.push(ses.bounce.bounceType + ' / ' + ses.bounce.bounceSubType);
+      (ses.bounce.bouncedRecipients || []).forEach(function (recipient) {
+        if (recipient.diagnosticCode) {
+          parts.push(recipient.diagnosticCode);
+        }
+      });
+    }
+    if (ses && ses.complaint) {
+      parts.push('complaint' + (ses.complaint.complaintFeedbackType ? ': ' + ses.complaint.complaintFeedbackType : ''));
+    }
+    if (ses && ses.delivery && ses.delivery.smtpResponse) {
+      parts.push(ses.delivery.smtpResponse);
+    }
+    if (ses && ses.reject && ses.reject.reason) {
+      parts.push(ses.reject.reason);
+    }
+    if (ses && ses.deliveryDelay && ses.deliveryDelay.delayType) {
+      parts.push('delayed: ' + ses.deliveryDelay.delayType);
+    }
+    Object.keys(details).forEach(function (name) {
+      if (EVENT_PLUMBING.indexOf(name) < 0) {
+        parts.push(name + '=' + details[name]);
+      }
+    });
+    return parts.join('; ');
   }
 
   function loadReport(id) {
@@ -555,11 +618,8 @@
       });
       var body = clear(byId('email-events').querySelector('tbody'));
       (email.events || []).forEach(function (event) {
-        var details = Object.keys(event.details || {}).map(function (name) {
-          return name + '=' + event.details[name];
-        }).join('; ');
         body.appendChild(el('tr', {}, [el('td', {}, [text(event.timestamp)]), el('td', {'class': 'event-type'}, [text(event.type)]),
-          el('td', {}, [text(details)])]));
+          el('td', {}, [text(eventSummary(event))])]));
       });
       setHidden(byId('email-details'), false);
     }, function (error) {

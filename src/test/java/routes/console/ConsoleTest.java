@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 import static routes.api.ApiRequests.KEY;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.htmlunit.BrowserVersion;
 import org.htmlunit.WebClient;
 import org.htmlunit.html.DomElement;
@@ -24,11 +27,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
 import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.intake.CampaignBucket;
+import routes.send.SendRate;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -45,9 +50,10 @@ class ConsoleTest {
     @Autowired AwsProperties aws;
     @Autowired TestRestTemplate http;
     @Autowired ObjectMapper json;
+    @Autowired SendRate sendRate;
 
     private WebClient browser;
-    private final List<String> confirmed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> confirmed = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void openBrowser() {
@@ -61,6 +67,7 @@ class ConsoleTest {
     @AfterEach
     void closeBrowser() {
         browser.close();
+        sendRate.reset();
     }
 
     @Test
@@ -92,19 +99,21 @@ class ConsoleTest {
     }
 
     @Test
-    void aScheduledCampaignIsPausedAndResumedFromItsButtonsAfterAConfirmation() throws IOException {
-        String id = CampaignBucket.unique("later");
-        new CampaignBucket(s3, aws).drop(id + ".json", CampaignBucket.fixtureText("samples/welcome-campaign.json")
-                .replace("\"welcome-sample\"", "\"" + id + "\", \"sendAt\": \"2099-01-01T00:00:00Z\""));
-        await().atMost(Duration.ofSeconds(30)).until(() -> "SCHEDULED".equals(apiStatus(id)));
-
+    void aSendingCampaignIsPausedResumedAndCancelledFromItsButtonsAfterAConfirmation() throws IOException {
+        // Slow enough that the campaign is still sending when the buttons are pressed.
+        sendRate.setMaxRate(1);
+        String id = CampaignBucket.unique("slow");
+        new CampaignBucket(s3, aws).drop(id + ".json", campaignOf(id, 40));
         HtmlPage page = signIn();
-        await().atMost(Duration.ofSeconds(20)).until(() -> campaignRow(page, id) != null);
+        await().atMost(SEND).until(() -> campaignRow(page, id) != null
+                && "SENDING".equals(campaignRow(page, id).querySelector(".status").getTextContent()));
+
         page.getAnchorByHref("#/campaign/" + id).click();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(page.getElementById("campaign-status").getTextContent()).isEqualTo("SCHEDULED");
+            assertThat(page.getElementById("campaign-status").getTextContent()).isEqualTo("SENDING");
             assertThat(button(page, "action-pause").isDisabled()).isFalse();
             assertThat(button(page, "action-resume").isDisabled()).isTrue();
+            assertThat(button(page, "action-resend").isDisabled()).as("resend waits for the end").isTrue();
         });
 
         button(page, "action-pause").click();
@@ -114,12 +123,20 @@ class ConsoleTest {
             assertThat(button(page, "action-resume").isDisabled()).isFalse();
         });
         assertThat(apiStatus(id)).isEqualTo("PAUSED");
-        assertThat(confirmed).anySatisfy(question -> assertThat(question).startsWith("Pause campaign"));
+        assertThat(confirmed).anySatisfy(question -> assertThat(question).isEqualTo("Pause campaign Slow " + id + "?"));
 
         button(page, "action-resume").click();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(page.getElementById("campaign-status").getTextContent()).isEqualTo("SCHEDULED"));
-        assertThat(apiStatus(id)).isEqualTo("SCHEDULED");
+                assertThat(page.getElementById("campaign-status").getTextContent()).isIn("SCHEDULED", "LAUNCHING", "SENDING"));
+        assertThat(apiStatus(id)).isIn("SCHEDULED", "LAUNCHING", "SENDING");
+
+        button(page, "action-cancel").click();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(page.getElementById("campaign-status").getTextContent()).isEqualTo("CANCELLED");
+            assertThat(button(page, "action-cancel").isDisabled()).isTrue();
+            assertThat(button(page, "action-resend").isDisabled()).isFalse();
+        });
+        assertThat(apiStatus(id)).isEqualTo("CANCELLED");
     }
 
     @Test
@@ -167,6 +184,17 @@ class ConsoleTest {
         assertThat(http.getForEntity("/console/../application.yaml", String.class).getStatusCode().value()).isEqualTo(404);
     }
 
+    /** The bundled sample campaign as {@code id}, named "Slow <id>", to {@code recipients} simulator addresses. */
+    private String campaignOf(String id, int recipients) throws IOException {
+        ObjectNode campaign = (ObjectNode) json.readTree(CampaignBucket.fixture("samples/welcome-campaign.json"));
+        campaign.put("campaignId", id).put("name", "Slow " + id);
+        ArrayNode list = ((ObjectNode) campaign.path("segments").get(0)).putArray("recipients");
+        for (int i = 0; i < recipients; i++) {
+            list.addObject().put("email", "success+" + id + "-" + i + "@simulator.amazonses.com").put("firstName", "R" + i);
+        }
+        return json.writeValueAsString(campaign);
+    }
+
     private String console() {
         return "http://localhost:" + port + "/console/";
     }
@@ -187,7 +215,7 @@ class ConsoleTest {
     }
 
     private String apiStatus(String id) throws IOException {
-        ResponseEntity<String> campaign = http.exchange("/api/v1/campaigns/" + id, org.springframework.http.HttpMethod.GET,
+        ResponseEntity<String> campaign = http.exchange("/api/v1/campaigns/" + id, HttpMethod.GET,
                 ApiRequests.withKey(null), String.class);
         return campaign.getStatusCode().is2xxSuccessful() ? json.readTree(campaign.getBody()).path("status").asText() : null;
     }

@@ -90,7 +90,16 @@ public class DeadLetters {
 
     /** SQS's estimate of the entries in the DLQ (including those held by a sweep). */
     public long depth(String queue) {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(deadLetterUrl(queue))
+        return approximateMessages(deadLetterUrl(queue));
+    }
+
+    /** SQS's estimate of the messages in the queue whose DLQ this is, waiting or in flight (the console's health strip). */
+    public long sourceDepth(String queue) {
+        return approximateMessages(queueUrl(queue));
+    }
+
+    private long approximateMessages(String url) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         return Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))

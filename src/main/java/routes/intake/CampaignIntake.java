@@ -31,6 +31,8 @@ public class CampaignIntake {
     public static final String ACCEPTED = "accepted/";
     public static final String REJECTED = "rejected/";
     public static final String REPORTS = "reports/";
+    /** A report is named after its file: {@code <file>.report.json}, next to the archived file as well. */
+    public static final String REPORT_SUFFIX = ".report.json";
     private static final Logger LOG = LoggerFactory.getLogger(CampaignIntake.class);
 
     private final CampaignObjects objects;
@@ -176,7 +178,7 @@ public class CampaignIntake {
         if (!created) {
             return duplicate(report);
         }
-        objects.putJson(folder + name(file.key()) + ".report.json", bytes(report));
+        objects.putJson(folder + name(file.key()) + REPORT_SUFFIX, bytes(report));
         LOG.info("Campaign {} {} with {} recipients from {}", report.getCampaignId(), report.getOutcome(),
                 report.getCounts().valid(), file.key());
         return report;
@@ -189,7 +191,7 @@ public class CampaignIntake {
             archive(file, REJECTED);
             LOG.info("Campaign file {} {}: {}", file.key(), report.getOutcome(), LogRedaction.withoutAddresses(report.getReason()));
         }
-        objects.putJson(REPORTS + file.name() + ".report.json", bytes(report));
+        objects.putJson(REPORTS + file.name() + REPORT_SUFFIX, bytes(report));
         objects.delete(file.key());
         if (file.paired()) {
             objects.delete(file.recipientsKey());

@@ -90,6 +90,11 @@ public class SendRate {
         return (int) Math.max(1, Math.floor(full(clock.instant())));
     }
 
+    /** Calls per second the whole cluster may start now: configured rate capped by SES's, scaled down after Throttling. */
+    public double clusterCap() {
+        return Math.min(configuredRate, sesRate) * recoveredFactor(clock.instant());
+    }
+
     private double full(Instant now) {
         return Math.min(configuredRate, sesRate) / replicas * recoveredFactor(now);
     }

@@ -150,6 +150,13 @@ public class Campaigns {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toCampaign(item));
     }
 
+    /** The inbox key of the file the campaign was registered from (its intake report is named after it). */
+    public Optional<String> sourceKey(String campaignId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(campaignId))
+                .projectionExpression("sourceKey")).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.ofNullable(Items.string(item, "sourceKey"));
+    }
+
     /** Campaigns, all (a scan) or of one status (the {@code status-sendAt} index, by send time). */
     public Page<Campaign> list(CampaignStatus status, int limit, String cursor) {
         Map<String, AttributeValue> start = Items.startKey(cursor);

@@ -357,12 +357,16 @@ public class Ledger {
         }
     }
 
-    /** Stores the SES message id on a row whose status another flow already advanced past SENT. */
+    /**
+     * Stores the SES message id, and the send time ({@code sentAt}) the skipped SENT step would have stamped, on a
+     * row whose status feedback already advanced past SENT (SES's Delivery event can overtake the send flow's write).
+     */
     public void recordSesMessageId(String messageId, String sesMessageId) {
         dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
-                .updateExpression("SET sesMessageId = if_not_exists(sesMessageId, :id)")
+                .updateExpression("SET sesMessageId = if_not_exists(sesMessageId, :id), #sentAt = if_not_exists(#sentAt, :now)")
                 .conditionExpression("attribute_exists(messageId)")
-                .expressionAttributeValues(Map.of(":id", Items.s(sesMessageId))));
+                .expressionAttributeNames(Map.of("#sentAt", timestampOf(MessageStatus.SENT)))
+                .expressionAttributeValues(Map.of(":id", Items.s(sesMessageId), ":now", Items.s(clock.instant().toString()))));
     }
 
     /** Appends {@code attribute = value} to a SET clause when there is a value (optional attributes of a row). */

@@ -1,10 +1,12 @@
 package routes.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
@@ -81,6 +83,32 @@ public class MessageQueries {
                     .expressionAttributeValues(Map.of(":r", Items.s(SuppressionList.normalise(recipient)), ":s", Items.s(status.name())));
         }
         return page(dynamo.query(query.build()));
+    }
+
+    /**
+     * For each of the campaign's rows, the values of the {@code stamps} it has (e.g. {@code sentAt}, {@code firstOpenAt}):
+     * one query over index {@code campaignId-status}, reading only those attributes, page by page as consumed.
+     */
+    public Stream<Map<String, String>> stampsOf(String campaignId, List<String> stamps) {
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < stamps.size(); i++) {
+            names.put("#t" + i, stamps.get(i));
+        }
+        return dynamo.queryPaginator(b -> b.tableName(table).indexName(Tables.MESSAGES_BY_CAMPAIGN)
+                        .keyConditionExpression("campaignId = :c")
+                        .expressionAttributeValues(Map.of(":c", Items.s(campaignId)))
+                        .projectionExpression(String.join(", ", names.keySet()))
+                        .expressionAttributeNames(names))
+                .items().stream()
+                .map(item -> {
+                    Map<String, String> found = new HashMap<>();
+                    item.forEach((name, value) -> {
+                        if (value.s() != null) {
+                            found.put(name, value.s());
+                        }
+                    });
+                    return found;
+                });
     }
 
     /** The message's event log, oldest first ({@code eventKey} = {@code <timestamp>#<type>#<recipient>}). */

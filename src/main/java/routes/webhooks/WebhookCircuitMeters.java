@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Navigate;
@@ -44,6 +46,13 @@ public class WebhookCircuitMeters {
                     .description("Circuit breaker state of the subscriber's route: 1 for the current state")
                     .tag("subscriber", subscriberId).tag("state", state).register(registry);
         }
+    }
+
+    /** The tracked subscribers' circuit states on this replica, by subscriber id. */
+    public SortedMap<String, String> states() {
+        SortedMap<String, String> states = new TreeMap<>();
+        tracked.forEach(subscriber -> states.put(subscriber, state(subscriber)));
+        return states;
     }
 
     private String state(String subscriberId) {

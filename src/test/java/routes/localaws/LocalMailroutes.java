@@ -24,6 +24,7 @@ public final class LocalMailroutes {
         System.out.printf("""
 
                 ── mailroutes is running on the embedded AWS ───────────────────────────────
+                  Console      http://localhost:%s/console/   (API key: local-dev-key)
                   API          %s   (header X-API-Key: local-dev-key)
                   Health       http://localhost:%s/readyz   (details, metrics: http://localhost:%s/actuator)
                   Bucket       s3://%s  (drop campaign files under inbox/)
@@ -32,7 +33,8 @@ public final class LocalMailroutes {
                   Credentials  any access key; the embedded AWS accepts every signature
                 ────────────────────────────────────────────────────────────────────────────
                 %n""",
-                api, env.getProperty("local.server.port"), env.getProperty("local.management.port"),
+                env.getProperty("local.server.port"), api, env.getProperty("local.server.port"),
+                env.getProperty("local.management.port"),
                 env.getProperty("mailroutes.aws.bucket"),
                 aws.outbox(), aws.endpoints());
         dropSampleCampaign(context, env.getProperty("mailroutes.aws.bucket"));

@@ -64,8 +64,11 @@ public class CampaignRequests {
             }
         }
         ObjectNode request = (ObjectNode) json.readTree(body);
+        if (request.path("recipients").isEmpty()) {
+            request.remove("recipients");   // generated clients send an empty list for "none"
+        }
         if (request.has("recipients") == request.has("recipientsKey")) {
-            throw ApiProblem.invalid("recipients", "exclusive", "Give either recipients or recipientsKey, not both");
+            throw ApiProblem.invalid("recipients", "exclusive", "Give recipients or recipientsKey, one of them");
         }
         String campaignId = request.hasNonNull("campaignId") ? request.get("campaignId").asText()
                 : idempotencyKey != null ? "api-" + HexFormat.of().formatHex(ApiKeys.sha256("campaigns\n" + idempotencyKey), 0, 8)

@@ -68,10 +68,7 @@ class CampaignTemplateApiTest {
     @Autowired ProducerTemplate producer;
 
     private ApiClient client() {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://localhost:" + port + "/api/v1");
-        client.setRequestInterceptor(request -> request.header("X-API-Key", ApiRequests.KEY));
-        return client;
+        return ApiRequests.generatedClient(port);
     }
 
     @Test

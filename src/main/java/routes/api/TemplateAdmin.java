@@ -134,11 +134,11 @@ public class TemplateAdmin {
         return ApiReply.json(200, view(name, current(name), "stored"));
     }
 
-    /** {@code POST /templates/{name}/preview}: the mail for the given variables (else the sample data), as a send renders it. */
+    /** {@code POST /templates/{name}/preview}: the mail for the given variables (none or empty: the sample data), as a send renders it. */
     public ApiReply preview(@Header("name") String name, String body) throws IOException {
         Map<String, String> files = current(name);
-        JsonNode variables = body == null || body.isBlank() ? null : json.readTree(body).get("variables");
-        MessageRenderer.Content content = render(name, files, variables == null ? sampleData(info(files)) : map(variables));
+        JsonNode variables = body == null || body.isBlank() ? json.nullNode() : json.readTree(body).path("variables");
+        MessageRenderer.Content content = render(name, files, variables.isEmpty() ? sampleData(info(files)) : map(variables));
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("subject", content.subject());
         reply.put("html", content.html());
@@ -165,7 +165,10 @@ public class TemplateAdmin {
 
     /** A template bundle uploaded as JSON (the same fields as the request), checked against the same contract. */
     private ObjectNode bundle(String name, ObjectNode request) throws IOException {
-        if (request.size() > 1) {
+        // Generated clients send empty lists and maps for fields left out.
+        boolean alone = request.properties().stream().allMatch(field -> field.getKey().equals(UPLOAD_KEY)
+                || field.getValue().isNull() || field.getValue().isContainerNode() && field.getValue().isEmpty());
+        if (!alone) {
             throw ApiProblem.invalid(UPLOAD_KEY, "exclusive", "Give uploadKey alone, or the template's fields");
         }
         String key = request.get(UPLOAD_KEY).asText();

@@ -2,6 +2,7 @@ package routes.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,6 +74,7 @@ class CampaignTemplateApiTest {
 
     @Test
     void aCampaignFromAnUploadedCsvAndASavedTemplateIsSentOnceWhateverTheRepeats() throws Exception {
+        SendFixture outbox = new SendFixture(dynamo, sqs, aws, json);   // sees the mails sent from now on
         CampaignsApi campaigns = new CampaignsApi(client());
         String template = unique("news");
         new TemplatesApi(client()).saveTemplate(template, greeting("News for $firstName"));
@@ -98,7 +100,6 @@ class CampaignTemplateApiTest {
         producer.sendBody("direct:launch-now", null);
         await().atMost(WAIT).until(() -> campaigns.getCampaign(created.getCampaignId()).getStatus(),
                 status -> status == CampaignStatus.SENT || status == CampaignStatus.COMPLETED);
-        SendFixture outbox = new SendFixture(dynamo, sqs, aws, json);
         List<MimeMessage> toAnn = outbox.mailsTo(ann);
         assertThat(toAnn).hasSize(1);
         assertThat(toAnn.get(0).getSubject()).isEqualTo("News for Ann");
@@ -121,11 +122,24 @@ class CampaignTemplateApiTest {
         assertThat(refusal.getReport().getOutcome()).hasToString("REJECTED");
         // recipient i is line i + 2 of the campaign file the API wrote
         assertThat(refusal.getReport().getProblems()).extracting(IntakeProblem::getLine, IntakeProblem::getField)
-                .contains(org.assertj.core.groups.Tuple.tuple(3L, "email"));
+                .contains(tuple(3L, "email"));
+
+        ApiException notUploaded = catchThrowableOfType(ApiException.class, () -> campaigns.createCampaign(
+                new CampaignRequest().template("welcome").recipientsKey("uploads/recipients/" + UUID.randomUUID() + "/none.csv"), null));
+        assertThat(notUploaded.getCode()).isEqualTo(422);
+        assertThat(json.readValue(notUploaded.getResponseBody(), CampaignRefusal.class).getDetails().getField())
+                .isEqualTo("recipientsKey");
+
+        ApiClient readOnly = ApiRequests.generatedClient(port);
+        readOnly.setRequestInterceptor(r -> r.header("X-API-Key", "local-read-key"));
+        ApiException forbidden = catchThrowableOfType(ApiException.class, () -> new CampaignsApi(readOnly).createCampaign(request, null));
+        assertThat(forbidden.getCode()).isEqualTo(403);
+        assertThat(json.readValue(forbidden.getResponseBody(), Error.class).getDetails().getConstraint()).isEqualTo("campaigns");
     }
 
     @Test
     void aScheduledCampaignIsRescheduledToNowAndSentAndAnotherDeletedBeforeItsLaunch() throws Exception {
+        SendFixture outbox = new SendFixture(dynamo, sqs, aws, json);
         CampaignsApi campaigns = new CampaignsApi(client());
         OffsetDateTime later = OffsetDateTime.of(2099, 1, 1, 9, 0, 0, 0, ZoneOffset.ofHours(2));
         String dee = unique("dee") + "@example.org";
@@ -141,7 +155,7 @@ class CampaignTemplateApiTest {
 
         await().atMost(WAIT).until(() -> campaigns.getCampaign(moved.getCampaignId()).getStatus(),
                 status -> status == CampaignStatus.SENT || status == CampaignStatus.COMPLETED);
-        assertThat(new SendFixture(dynamo, sqs, aws, json).mailsTo(dee)).hasSize(1);
+        assertThat(outbox.mailsTo(dee)).hasSize(1);
         assertThat(catchThrowableOfType(ApiException.class, () -> campaigns.getCampaign(dropped.getCampaignId())).getCode())
                 .isEqualTo(404);
         assertThat(catchThrowableOfType(ApiException.class, () -> campaigns.rescheduleCampaign(moved.getCampaignId(),
@@ -180,6 +194,24 @@ class CampaignTemplateApiTest {
 
         templates.deleteTemplate(name);
         assertThat(catchThrowableOfType(ApiException.class, () -> templates.getTemplate(name, null)).getCode()).isEqualTo(404);
+        assertThat(templates.getTemplate("welcome", null).getSource()).isEqualTo(Template.SourceEnum.BUNDLED);
+    }
+
+    @Test
+    void aTemplateBundleUploadedThroughThePresignedUrlIsSavedLikeInlineFields() throws Exception {
+        byte[] bundle = json.writeValueAsBytes(Map.of("requiredVariables", List.of("firstName"),
+                "sampleData", Map.of("firstName", "Ann"), "subject", "Bundled for $firstName",
+                "html", "<p>Hello $firstName</p>", "text", "Hello $firstName"));
+        Upload upload = new CampaignsApi(client()).createUpload(new UploadRequest().kind(UploadRequest.KindEnum.TEMPLATE)
+                .filename("offer.json").contentType(UploadRequest.ContentTypeEnum.APPLICATION_JSON)
+                .contentLength((long) bundle.length));
+        put(upload, bundle);
+        String name = unique("bundled");
+
+        Template saved = new TemplatesApi(client()).saveTemplate(name, new TemplateRequest().uploadKey(upload.getKey()));
+
+        assertThat(saved.getSubject()).isEqualTo("Bundled for $firstName");
+        assertThat(new TemplatesApi(client()).previewTemplate(name, new PreviewRequest()).getSubject()).isEqualTo("Bundled for Ann");
     }
 
     private static TemplateRequest greeting(String subject) {

@@ -19,9 +19,10 @@ public class ApiAudit {
 
     /** Partition of the events table holding the API's audit log. */
     public static final String PARTITION = "audit:api";
+    private static final String AUDITED = "apiAudited";
+
     /** Exchange property an operation sets when what it acted on is not in its path (a new campaign's id). */
     public static final String TARGET = "apiTarget";
-    private static final String AUDITED = "apiAudited";
 
     private final EventLog events;
     private final ApiProperties api;

@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,7 @@ import routes.api.client.model.Preview;
 import routes.api.client.model.PreviewRequest;
 import routes.api.client.model.RescheduleRequest;
 import routes.api.client.model.Template;
+import routes.api.client.model.TemplatePage;
 import routes.api.client.model.TemplateRequest;
 import routes.api.client.model.Upload;
 import routes.api.client.model.UploadRequest;
@@ -212,6 +215,29 @@ class CampaignTemplateApiTest {
 
         assertThat(saved.getSubject()).isEqualTo("Bundled for $firstName");
         assertThat(new TemplatesApi(client()).previewTemplate(name, new PreviewRequest()).getSubject()).isEqualTo("Bundled for Ann");
+    }
+
+    @Test
+    void storedTemplatesArePagedLikeOtherLists() throws Exception {
+        TemplatesApi templates = new TemplatesApi(client());
+        List<String> ours = List.of(unique("page"), unique("page"));
+        for (String name : ours) {
+            templates.saveTemplate(name, greeting("Paged"));
+        }
+        Set<String> seen = new HashSet<>();
+        int pages = 0;
+        String cursor = null;
+        do {
+            TemplatePage page = templates.listTemplates(1, cursor);
+            page.getItems().forEach(t -> seen.add(t.getName()));
+            cursor = page.getNext();
+            pages++;
+        } while (cursor != null && !seen.containsAll(ours));
+        assertThat(seen).containsAll(ours);
+        assertThat(pages).isGreaterThan(1);
+        for (String name : ours) {
+            templates.deleteTemplate(name);
+        }
     }
 
     private static TemplateRequest greeting(String subject) {

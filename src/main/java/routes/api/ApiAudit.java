@@ -22,6 +22,9 @@ public class ApiAudit {
     public static final String PARTITION = Tables.API_AUDIT;
     private static final String AUDITED = "apiAudited";
 
+    /** Exchange property an operation sets when what it acted on is not in its path (a new campaign's id). */
+    public static final String TARGET = "apiTarget";
+
     private final EventLog events;
     private final ApiProperties api;
     private final Clock clock;
@@ -40,11 +43,11 @@ public class ApiAudit {
         }
         exchange.setProperty(AUDITED, true);
         String at = clock.instant().toString();
-        String emailId = exchange.getProperty(TransactionalEmails.EMAIL_ID, String.class);
+        String created = exchange.getProperty(TARGET, exchange.getProperty(TransactionalEmails.EMAIL_ID, String.class), String.class);
         Map<String, String> entry = new LinkedHashMap<>();
         entry.put("keyId", call.keyId());
         entry.put("operation", call.operationId());
-        entry.put("target", call.target().isEmpty() && emailId != null ? emailId : call.target());
+        entry.put("target", call.target().isEmpty() && created != null ? created : call.target());
         entry.put("status", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, "", String.class));
         entry.put("at", at);
         events.append(PARTITION, at + "#" + call.operationId() + "#" + exchange.getExchangeId(), entry);

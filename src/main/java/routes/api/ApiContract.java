@@ -141,6 +141,11 @@ public class ApiContract {
         check(new SimpleRequest.Builder("POST", "/api/v1/emails").withContentType("application/json").withBody(body).build());
     }
 
+    /** Checks an uploaded template bundle as the body of {@code PUT /templates/{name}}, so it is refused as that would be. */
+    public void validateTemplate(String name, String body) {
+        check(new SimpleRequest.Builder("PUT", "/api/v1/templates/" + name).withContentType("application/json").withBody(body).build());
+    }
+
     private void check(Request request) {
         ValidationReport report = validator.validateRequest(request);
         report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR).findFirst()

@@ -30,7 +30,13 @@ public class ApiErrors {
         body.put("error", problem.error());
         body.put("message", problem.getMessage());
         if (problem.field() != null) {
-            body.put("details", Map.of("field", problem.field(), "constraint", problem.constraint()));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("field", problem.field());
+            details.put("constraint", problem.constraint());
+            if (problem.line() != null) {
+                details.put("line", problem.line());
+            }
+            body.put("details", details);
         }
         if (problem.retryAfter() != null) {
             body.put("retryAfter", problem.retryAfter());

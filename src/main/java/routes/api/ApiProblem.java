@@ -11,18 +11,33 @@ public class ApiProblem extends RuntimeException {
     private final String field;
     private final String constraint;
     private final Integer retryAfter;
+    private final Integer line;
 
     private ApiProblem(int status, String error, String message, String field, String constraint, Integer retryAfter) {
+        this(status, error, message, field, constraint, retryAfter, null);
+    }
+
+    private ApiProblem(int status, String error, String message, String field, String constraint, Integer retryAfter,
+                       Integer line) {
         super(message);
         this.status = status;
         this.error = error;
         this.field = field;
         this.constraint = constraint;
         this.retryAfter = retryAfter;
+        this.line = line;
     }
 
     public static ApiProblem invalid(String field, String constraint, String message) {
         return new ApiProblem(400, "VALIDATION_ERROR", message, field, constraint, null);
+    }
+
+    /**
+     * Well-formed but unusable content (a template that does not parse or render): 422 naming the field and, when
+     * known, the line of that field's text.
+     */
+    public static ApiProblem unprocessable(String field, String constraint, String message, Integer line) {
+        return new ApiProblem(422, "VALIDATION_ERROR", message, field, constraint, null, line);
     }
 
     /** Anything unexpected: the caller learns nothing about internals. */
@@ -70,5 +85,9 @@ public class ApiProblem extends RuntimeException {
 
     public Integer retryAfter() {
         return retryAfter;
+    }
+
+    public Integer line() {
+        return line;
     }
 }

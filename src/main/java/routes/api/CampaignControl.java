@@ -1,5 +1,10 @@
 package routes.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,6 +12,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
+import routes.intake.CampaignIntake;
 import routes.model.CampaignStatus;
 import routes.model.MessageStatus;
 import routes.store.Campaigns;
@@ -29,12 +35,19 @@ public class CampaignControl {
     private static final Set<CampaignStatus> RESENDABLE = EnumSet.of(CampaignStatus.SENT, CampaignStatus.COMPLETED,
             CampaignStatus.CANCELLED);
 
-    private final Campaigns campaigns;
-    private final ApiProperties api;
+    /** Campaigns no launcher has taken yet: only these can be removed. */
+    private static final Set<CampaignStatus> UNLAUNCHED = EnumSet.of(CampaignStatus.ACCEPTED, CampaignStatus.SCHEDULED);
 
-    public CampaignControl(Campaigns campaigns, ApiProperties api) {
+    private final Campaigns campaigns;
+    private final CampaignIntake intake;
+    private final ApiProperties api;
+    private final ObjectMapper json;
+
+    public CampaignControl(Campaigns campaigns, CampaignIntake intake, ApiProperties api, ObjectMapper json) {
         this.campaigns = campaigns;
+        this.intake = intake;
         this.api = api;
+        this.json = json;
     }
 
     public ApiReply list(@Header("status") String status, @Header("limit") String limit, @Header("cursor") String cursor) {
@@ -61,6 +74,30 @@ public class CampaignControl {
 
     public ApiReply cancel(@Header("id") String id) {
         return move(id, CANCELLABLE, CampaignStatus.CANCELLED);
+    }
+
+    /** {@code PATCH /campaigns/{id}}: a SCHEDULED campaign gets another send time (one in the past: the next launcher run). */
+    public ApiReply reschedule(@Header("id") String id, String body) throws IOException {
+        String sendAt = json.readTree(body).path("sendAt").asText();
+        Instant at;
+        try {
+            at = OffsetDateTime.parse(sendAt).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalid("sendAt", "date-time", "sendAt must be ISO-8601 with an offset, e.g. 2026-05-01T09:00:00+02:00");
+        }
+        Set<CampaignStatus> scheduled = EnumSet.of(CampaignStatus.SCHEDULED);
+        return move(id, scheduled, CampaignStatus.SCHEDULED, () -> campaigns.reschedule(id, scheduled, at));
+    }
+
+    /** {@code DELETE /campaigns/{id}}: a campaign not yet launched is removed, row and archived files (its report stays). */
+    public ApiReply remove(@Header("id") String id) {
+        Campaigns.Campaign campaign = find(id);
+        if (!campaigns.remove(id, UNLAUNCHED)) {
+            throw ApiProblem.conflict("Campaign " + id + " is " + campaigns.status(id).orElse(campaign.status())
+                    + "; only " + UNLAUNCHED + " can be deleted");
+        }
+        intake.withdraw(id);
+        return ApiReply.json(204, null);
     }
 
     /**

@@ -199,6 +199,11 @@ public class CampaignIntake {
         return report;
     }
 
+    /** Deletes the archived files of a campaign whose row was removed before its launch (the report stays). */
+    public void withdraw(String campaignId) {
+        objects.deleteUnder(ACCEPTED + campaignId + "/");
+    }
+
     /** Reads a stored definition back (launch). */
     public CampaignDefinition definition(String stored) {
         try {

@@ -49,6 +49,12 @@ public class CampaignObjects {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
 
+    /** Deletes every object under {@code prefix}. */
+    public void deleteUnder(String prefix) {
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+                .forEach(object -> delete(object.key()));
+    }
+
     public void putJson(String key, byte[] json) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(json));
     }

@@ -76,6 +76,31 @@ public class IntakeFiles {
         return file;
     }
 
+    /**
+     * A campaign file staged outside the inbox ({@code POST /api/v1/campaigns}), taken now: nothing to wait for, the
+     * same size bound. {@code recipientsKey} is the CSV of a staged manifest (an upload), null for a JSON campaign;
+     * a manifest whose CSV is not there is refused.
+     */
+    public IntakeFile submitted(String key, String recipientsKey) {
+        HeadObjectResponse head = objects.head(key).orElseThrow(() -> new IllegalStateException("staged " + key + " is gone"));
+        long size = head.contentLength();
+        Instant modified = head.lastModified();
+        FileFormat format = FileFormat.of(key);
+        if (recipientsKey == null) {
+            return size > maxFileSize ? tooLarge(key, head.eTag(), size, modified, format, key, size)
+                    : file(key, head.eTag(), size, modified, format, IntakeFile.Action.TAKE, key, null);
+        }
+        Optional<HeadObjectResponse> recipients = objects.head(recipientsKey);
+        if (recipients.isEmpty()) {
+            return new IntakeFile(key, head.eTag(), size, modified, format, IntakeFile.Action.REJECT, key, recipientsKey,
+                    new Problem(0, "recipientsKey", "no file at " + recipientsKey + ": PUT it to the upload URL first"));
+        }
+        if (recipients.get().contentLength() > maxFileSize) {
+            return tooLarge(key, head.eTag(), size, modified, format, recipientsKey, recipients.get().contentLength());
+        }
+        return new IntakeFile(key, head.eTag(), size, modified, format, IntakeFile.Action.TAKE, key, recipientsKey, null);
+    }
+
     private IntakeFile decide(String key, String etag, long size, Instant modified, FileFormat format) {
         if (key.endsWith("/")) {
             return file(key, etag, size, modified, format, IntakeFile.Action.SKIP, key, null);

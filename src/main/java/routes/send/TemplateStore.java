@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
@@ -35,7 +38,14 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public class TemplateStore {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
-    private static final String PREFIX = "templates/";
+    /** Where templates live in S3 (and on the classpath): {@code templates/<name>/<file>}. */
+    public static final String PREFIX = "templates/";
+    public static final String INFO = "template.json";
+    public static final String SUBJECT = "subject.vm";
+    public static final String HTML = "body.html.vm";
+    public static final String TEXT = "body.txt.vm";
+    /** The files of a template folder. */
+    public static final List<String> FILES = List.of(INFO, SUBJECT, HTML, TEXT);
 
     private final S3Client s3;
     private final String bucket;
@@ -64,18 +74,53 @@ public class TemplateStore {
         return templates.get(name, this::load);
     }
 
-    private MailTemplate load(String name) {
+    /** Makes the next {@link #get} of this replica read the template again (it was just saved or deleted here). */
+    public void forget(String name) {
+        templates.forget(name);
+    }
+
+    /**
+     * Parses a template from its files' texts ({@link #FILES} → text), exactly as {@link #get} would parse it once
+     * saved: the check before a template is saved.
+     */
+    public MailTemplate compile(String name, Map<String, String> files) {
+        Function<String, Optional<String>> source = file -> Optional.ofNullable(files.get(file));
+        return build(name, source.apply(INFO).orElseThrow(() -> new TemplateFailure("template '" + name + "' has no " + INFO)),
+                source);
+    }
+
+    /**
+     * The texts of a template's files ({@link #FILES} → text) as {@link #get} finds them, in S3 first, then on the
+     * classpath; read now, not cached. Empty when neither has it.
+     */
+    public Optional<Map<String, String>> texts(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
         String dir = PREFIX + name + "/";
-        Optional<String> inS3 = fromS3(dir + "template.json");
+        Optional<String> inS3 = fromS3(dir + INFO);
         Function<String, Optional<String>> source = inS3.isPresent()
                 ? file -> fromS3(dir + file) : file -> fromClasspath(dir + file);
-        String info = inS3.or(() -> source.apply("template.json"))
-                .orElseThrow(() -> new TemplateFailure("template '" + name + "' not found (no " + dir + "template.json)"));
+        return inS3.or(() -> source.apply(INFO)).map(info -> {
+            Map<String, String> texts = new LinkedHashMap<>();
+            texts.put(INFO, info);
+            FILES.stream().skip(1).forEach(file -> source.apply(file).ifPresent(text -> texts.put(file, text)));
+            return texts;
+        });
+    }
+
+    private MailTemplate load(String name) {
+        return compile(name, texts(name).orElseThrow(() ->
+                new TemplateFailure("template '" + name + "' not found (no " + PREFIX + name + "/" + INFO + ")")));
+    }
+
+    private MailTemplate build(String name, String info, Function<String, Optional<String>> source) {
         try {
-            return new MailTemplate(name, parse(name, "subject.vm", source), parse(name, "body.html.vm", source),
-                    parse(name, "body.txt.vm", source), json.readValue(info, MailTemplate.Info.class));
+            return new MailTemplate(name, parse(name, SUBJECT, source), parse(name, HTML, source),
+                    parse(name, TEXT, source), json.readValue(info, MailTemplate.Info.class));
         } catch (IOException e) {
-            throw new TemplateFailure("template '" + name + "': template.json is not valid: " + e.getMessage(), e);
+            throw new TemplateFailure("template '" + name + "': " + INFO + " is not valid: " + e.getMessage(), e,
+                    new TemplateFailure.Where(INFO, 0));
         }
     }
 
@@ -87,7 +132,10 @@ public class TemplateStore {
         try {
             template.setData(velocity.parse(new StringReader(text), template));
         } catch (ParseException e) {
-            throw new TemplateFailure("template '" + name + "/" + file + "' does not parse: " + e.getMessage(), e);
+            // JavaCC: the token the parser could not take is the one after currentToken.
+            int line = e.currentToken != null && e.currentToken.next != null ? e.currentToken.next.beginLine : 0;
+            throw new TemplateFailure("template '" + name + "/" + file + "' does not parse: " + e.getMessage(), e,
+                    new TemplateFailure.Where(file, line));
         }
         template.initDocument();
         return template;

@@ -270,6 +270,27 @@ public class Campaigns {
                 + "updatedAt = :now REMOVE chunksDone, chunkCount, launchHeartbeat, progressAt ADD resends :one", values);
     }
 
+    /** A new send time for a campaign still in one of {@code from}; false if it is not (any more). */
+    public boolean reschedule(String campaignId, Set<CampaignStatus> from, Instant sendAt) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":at", Items.s(SORTABLE.format(sendAt)));
+        values.put(":now", Items.s(SORTABLE.format(clock.instant())));
+        return updateIfStatusIn(campaignId, from, "SET sendAt = :at, updatedAt = :now", values);
+    }
+
+    /** Deletes the campaign's row if it is in one of {@code from}; false if it is not (the launcher took it). */
+    public boolean remove(String campaignId, Set<CampaignStatus> from) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        String allowed = statusIn(from, values);
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(key(campaignId)).conditionExpression("#s IN (" + allowed + ")")
+                    .expressionAttributeNames(Map.of("#s", "status")).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
     /** Adds {@code :f0, :f1, …} for the statuses to {@code values}; returns them as an IN list. */
     static String statusIn(Set<CampaignStatus> from, Map<String, AttributeValue> values) {
         int i = 0;

@@ -1,6 +1,7 @@
 package routes.api;
 
 import org.springframework.http.HttpEntity;
+import routes.api.client.invoker.ApiClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
@@ -20,6 +21,14 @@ public final class ApiRequests {
             headers.set("X-API-Key", key);
         }
         return headers;
+    }
+
+    /** The client generated from the contract, for the application on {@code port}, sending {@link #KEY}. */
+    public static ApiClient generatedClient(int port) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri("http://localhost:" + port + "/api/v1");
+        client.setRequestInterceptor(request -> request.header("X-API-Key", KEY));
+        return client;
     }
 
     /** {@code body} (may be null) with the JSON headers and {@link #KEY}. */

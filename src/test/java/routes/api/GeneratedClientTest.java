@@ -49,10 +49,7 @@ class GeneratedClientTest {
     @Autowired ObjectMapper json;
 
     private ApiClient client() {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://localhost:" + port + "/api/v1");
-        client.setRequestInterceptor(request -> request.header("X-API-Key", ApiRequests.KEY));
-        return client;
+        return ApiRequests.generatedClient(port);
     }
 
     @Test

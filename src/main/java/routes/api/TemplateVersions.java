@@ -1,0 +1,120 @@
+package routes.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import routes.aws.AwsProperties;
+import routes.send.TemplateStore;
+import routes.store.Page;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Templates saved through the API, in the one place every template lives: {@code templates/<name>/} in S3 (the
+ * folder the send flow and the intake read, and that a person with bucket access may fill by hand). A save moves
+ * the folder's files to {@code templates/<name>/previous/} first, so one earlier version is always kept; a
+ * rollback swaps the two.
+ */
+@Component
+public class TemplateVersions {
+
+    static final String PREVIOUS = "previous/";
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public TemplateVersions(S3Client s3, AwsProperties aws) {
+        this.s3 = s3;
+        this.bucket = aws.bucket();
+    }
+
+    /** Whether the template is saved in S3 (not only bundled with the application). */
+    public boolean stored(String name) {
+        return read(folder(name) + TemplateStore.INFO).isPresent();
+    }
+
+    /** The previous version's files, if a save or rollback left one. */
+    public Optional<Map<String, String>> previous(String name) {
+        return files(folder(name) + PREVIOUS);
+    }
+
+    /** Writes {@code files} as the template, keeping what was there as the previous version. */
+    public void save(String name, Map<String, String> files) {
+        String folder = folder(name);
+        files(folder).ifPresent(current -> write(folder + PREVIOUS, current));
+        write(folder, files);
+    }
+
+    /** The previous version becomes the template and the template the previous one; false without a previous. */
+    public boolean rollback(String name) {
+        String folder = folder(name);
+        Optional<Map<String, String>> previous = files(folder + PREVIOUS);
+        Optional<Map<String, String>> current = files(folder);
+        if (previous.isEmpty() || current.isEmpty()) {
+            return false;
+        }
+        write(folder + PREVIOUS, current.get());
+        write(folder, previous.get());
+        return true;
+    }
+
+    /** Deletes the template and its previous version; false when none was stored. */
+    public boolean delete(String name) {
+        List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder(name))).contents().stream()
+                .map(o -> o.key()).toList();
+        keys.forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+        return !keys.isEmpty();
+    }
+
+    /** Names of the stored templates, a page at a time (the cursor is S3's continuation token). */
+    public Page<String> names(int limit, String cursor) {
+        ListObjectsV2Response page;
+        try {
+            page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(TemplateStore.PREFIX).delimiter("/").maxKeys(limit)
+                    .continuationToken(cursor == null || cursor.isBlank() ? null : cursor));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception badToken) {
+            throw new IllegalArgumentException("not a continuation token", badToken);
+        }
+        List<String> names = page.commonPrefixes().stream()
+                .map(p -> p.prefix().substring(TemplateStore.PREFIX.length(), p.prefix().length() - 1)).toList();
+        return new Page<>(names, Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null);
+    }
+
+    private Optional<Map<String, String>> files(String folder) {
+        Optional<String> info = read(folder + TemplateStore.INFO);
+        if (info.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(TemplateStore.INFO, info.get());
+        TemplateStore.FILES.stream().skip(1).forEach(file -> read(folder + file).ifPresent(text -> files.put(file, text)));
+        return Optional.of(files);
+    }
+
+    /** The Velocity files first and template.json last: a reader starts from template.json. */
+    private void write(String folder, Map<String, String> files) {
+        TemplateStore.FILES.stream().skip(1).filter(files::containsKey).forEach(file -> put(folder + file, files.get(file)));
+        put(folder + TemplateStore.INFO, files.get(TemplateStore.INFO));
+    }
+
+    private void put(String key, String text) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(key.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8"),
+                RequestBody.fromString(text));
+    }
+
+    private Optional<String> read(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String());
+        } catch (NoSuchKeyException absent) {
+            return Optional.empty();
+        }
+    }
+
+    private static String folder(String name) {
+        return TemplateStore.PREFIX + name + "/";
+    }
+}

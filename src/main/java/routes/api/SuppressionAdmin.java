@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import routes.store.Page;
@@ -36,7 +37,8 @@ public class SuppressionAdmin {
         return ApiReply.json(200, body);
     }
 
-    public ApiReply add(String body) {
+    /** The audit names the address by its pseudonym: it comes in the body, where the audit does not look. */
+    public ApiReply add(String body, Exchange exchange) {
         JsonNode request;
         try {
             request = body == null || body.isBlank() ? null : json.readTree(body);
@@ -51,6 +53,7 @@ public class SuppressionAdmin {
         if (detail != null && detail.length() > 500) {
             throw ApiProblem.invalid("detail", "max 500 characters", "detail is longer than 500 characters");
         }
+        exchange.setProperty(ApiAudit.TARGET, SuppressionList.pseudonym(email));
         if (!suppressions.suppress(email, SuppressionList.Reason.MANUAL, detail, null)) {
             throw ApiProblem.conflict("Address is already suppressed");
         }

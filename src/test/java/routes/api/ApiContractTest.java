@@ -111,6 +111,11 @@ class ApiContractTest {
                 assertThat(entry.path("at").asText()).isNotBlank();
             });
             assertThat(log).anySatisfy(entry -> {
+                assertThat(entry.path("operation").asText()).isEqualTo("addSuppression");
+                assertThat(entry.path("target").asText()).isEqualTo(pseudonym);
+                assertThat(entry.path("status").asText()).isEqualTo("201");
+            });
+            assertThat(log).anySatisfy(entry -> {
                 assertThat(entry.path("keyId").asText()).isEqualTo("local-read");
                 assertThat(entry.path("operation").asText()).isEqualTo("eraseRecipient");
                 assertThat(entry.path("status").asText()).isEqualTo("403");

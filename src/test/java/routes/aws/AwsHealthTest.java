@@ -11,11 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import routes.ApplicationYaml;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -25,8 +24,8 @@ class AwsHealthTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(500);
 
-    private final AwsProperties aws = new Binder(new MapConfigurationPropertySource(Map.of(
-            "mailroutes.aws.health-timeout", TIMEOUT.toString()))).bindOrCreate("mailroutes.aws", AwsProperties.class);
+    private final AwsProperties aws = ApplicationYaml.binder(Map.of(
+            "mailroutes.aws.health-timeout", TIMEOUT.toString())).bindOrCreate("mailroutes.aws", AwsProperties.class);
 
     @Test
     void everyCheckIsDownWhenNothingListensOnTheEndpoint() throws IOException {

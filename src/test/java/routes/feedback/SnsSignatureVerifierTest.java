@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import routes.ApplicationYaml;
 import routes.localaws.SnsSigningKey;
 
 /** The verifier's canonical string and certificate rules, without Spring: a key of the test's own, served on loopback. */
@@ -147,6 +146,6 @@ class SnsSignatureVerifierTest {
     }
 
     private static FeedbackProperties properties(Map<String, String> values) {
-        return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate("mailroutes.feedback", FeedbackProperties.class);
+        return ApplicationYaml.binder(values).bindOrCreate("mailroutes.feedback", FeedbackProperties.class);
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.StandardEnvironment;
+import routes.ApplicationYaml;
 import routes.Application;
 import routes.webhooks.WebhookProperties;
 
@@ -16,6 +17,7 @@ class LocalAwsEnvironmentTest {
     void theLocalRunKeepsProductionWebhookTimingsAndOnlyOpensTheTargetsItsReceiversNeed() {
         StandardEnvironment local = new StandardEnvironment();
         local.setActiveProfiles("local");
+        local.getPropertySources().addLast(ApplicationYaml.source());
 
         new LocalAwsEnvironment().postProcessEnvironment(local, new SpringApplication(Application.class));
 

@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
+import routes.ApplicationYaml;
 
 /** Binds {@code mailroutes.webhooks.*} the way start-up does (binder plus bean validation), without a context. */
 class WebhookPropertiesTest {
@@ -59,7 +59,7 @@ class WebhookPropertiesTest {
     }
 
     private static WebhookProperties bind(Map<String, String> properties) {
-        Binder binder = new Binder(new MapConfigurationPropertySource(properties));
+        Binder binder = ApplicationYaml.binder(properties);
         ValidationBindHandler validation = new ValidationBindHandler(
                 new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator()));
         return binder.bindOrCreate("mailroutes.webhooks", Bindable.of(WebhookProperties.class), validation);

@@ -1,8 +1,6 @@
 package routes.send;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -26,7 +24,6 @@ public record SendProperties(
         @Min(1) @DefaultValue("50000") long maxPer24h,
         @DefaultValue("false") boolean useSesQuota,
         @Min(1000) @DefaultValue("10000") long shareRefreshMillis,
-        @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2") double transactionalShare,
         @NotBlank @DefaultValue("noreply@mailroutes.local") String defaultFrom,
         @NotBlank @DefaultValue("https://mailroutes.local") String unsubscribeBaseUrl,
         @NotBlank @DefaultValue("unsubscribe@mailroutes.local") String unsubscribeMailto,

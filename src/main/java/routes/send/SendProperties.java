@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mailroutes.send")
 public record SendProperties(
         @Min(1) @DefaultValue("4") int consumers,
+        @Min(1) @DefaultValue("16") int transactionalConsumers,
         @Min(10) @DefaultValue("60") int visibilityTimeoutSeconds,
         @NotNull @DefaultValue("SKIP") OnAmbiguous onAmbiguous,
         @Positive @DefaultValue("14") double maxRate,

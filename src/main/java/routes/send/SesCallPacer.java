@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.ses.model.SendRawEmailRequest;
  * the campaign lane takes every slot the transactional lane does not want right now. One budget with a
  * priority is work-conserving in both directions: a transactional burst may use the whole rate while no
  * campaign sends, a campaign the whole rate while no transactional mail waits, and while both have work
- * the transactional mail waits at most for the next free slot. A fixed share per lane (the Throttler's
- * correlation groups, until 2026-11-26) left the other lane's part idle: 60 API mails at 5/s took p95
+ * the transactional mail waits at most for the next free slot. A fixed share per lane (a Throttler with a
+ * correlation group per lane, until 2026-11-26) left the other lane's part idle: 60 API mails at 5/s took p95
  * 17.6 s against a rate of 14/s, because the lane was capped at 2.8/s.
  *
  * <p>The send route reserves its slot ({@link #reserve}) before it claims the recipient's ledger row and

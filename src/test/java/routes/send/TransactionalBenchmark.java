@@ -111,10 +111,10 @@ class TransactionalBenchmark {
         long campaignMails = calls.rawSendTimes().length - sent.size();
         if (campaignId != null) {
             campaigns.transition(campaignId, Set.of(CampaignStatus.SENDING), CampaignStatus.CANCELLED);
-            AtomicInteger sent = new AtomicInteger(-1);
+            AtomicInteger sends = new AtomicInteger(-1);
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).until(() -> {
                 int now = calls.rawSendTimes().length;
-                return sent.getAndSet(now) == now;
+                return sends.getAndSet(now) == now;
             });
         }
         return String.format("offered %.1f/s (%.0f %% of the rate), %s: %d mails, POST->SENT p50 %.2f s, p95 %.2f s, max %.2f s"

@@ -51,8 +51,8 @@ public class CampaignGate {
     }
 
     /**
-     * Asked again after every throttle permit and before every SES call: a recipient may have waited for
-     * its permit while its campaign was paused or cancelled, or while the application began to stop. True
+     * Asked again after every SES slot and before every SES call: a recipient may have waited for
+     * its slot while its campaign was paused or cancelled, or while the application began to stop. True
      * when it must not be sent now (it has been deferred or dropped); when stopping, the recipient goes back
      * onto the queue with the chunk's remainder, so nobody is left claimed but unsent.
      */

@@ -45,8 +45,8 @@ public class ChunkRuns {
      * Looks the chunk's addresses up in the suppression list in one BatchGetItem, records the
      * suppressed ones SUPPRESSED, and returns the run over the rest. A chunk that may hold rows
      * already handled (received before, or a resend's) first reads their ledger rows and leaves out
-     * those the claim would refuse (nor are their addresses looked up): the claim comes after the throttle permit, and a resend of a large
-     * campaign must not spend a permit on every recipient who already has the mail.
+     * those the claim would refuse (nor are their addresses looked up): the claim comes after the SES slot, and a resend of a large
+     * campaign must not spend a slot on every recipient who already has the mail.
      */
     public ChunkRun open(SendChunk chunk, @ExchangeProperty(SendLane.PROPERTY) String lane,
                          @Header(SesOutcomes.RECEIVE_COUNT) Integer received) {

@@ -14,7 +14,7 @@ import routes.store.Ledger.Claim;
 import routes.store.Ledger.Claimed;
 
 /**
- * Claims the recipient's ledger row right before its SES call, after the throttle permit (so a crash
+ * Claims the recipient's ledger row right before its SES call, after its SES slot (so a crash
  * leaves only the rows of calls in flight ambiguous); only the claimer sends. A row taken back
  * from FAILED (campaign resend) leaves the campaign's failed count; one taken back from SOFT_BOUNCED
  * (the retry) is marked so its send is not counted as a second recipient sent.

@@ -1,8 +1,6 @@
 package routes.send;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -20,13 +18,13 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mailroutes.send")
 public record SendProperties(
         @Min(1) int consumers,
+        @Min(1) int transactionalConsumers,
         @Min(10) int visibilityTimeoutSeconds,
         @NotNull OnAmbiguous onAmbiguous,
         @Positive double maxRate,
-        @Min(1) @DefaultValue("50000") long maxPer24h,
+        @Min(1) long maxPer24h,
         boolean useSesQuota,
         @Min(1000) long shareRefreshMillis,
-        @DecimalMin("0.0") @DecimalMax("0.9") double transactionalShare,
         @NotBlank String defaultFrom,
         @NotBlank String unsubscribeBaseUrl,
         @NotBlank String unsubscribeMailto,

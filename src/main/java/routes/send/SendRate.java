@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -16,13 +15,11 @@ import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.model.GetSendQuotaResponse;
 
 /**
- * The rate the send throttle lets through, re-evaluated for every exchange: the configured cluster
- * rate, capped by SES's own quota when {@code use-ses-quota}, divided by the live replicas, scaled down
- * after Throttling (AIMD: halve, then recover by 5 % of the full rate per second), and split between
- * the campaign lane and the transactional lane, which keeps {@code transactional-share} to itself
- * whenever it has sent in the last ten seconds. Also answers whether the cluster's 24-hour budget has
- * room. Live replicas and the cluster's 24-hour count come from {@link SendLog}, refreshed by the
- * {@code send-share} timer.
+ * This replica's send budget, the calls per second {@link SesCallPacer} hands out to both lanes: the
+ * configured cluster rate, capped by SES's own quota when {@code use-ses-quota}, divided by the live
+ * replicas, scaled down after Throttling (AIMD: halve, then recover by 5 % of the full rate per second).
+ * Also answers whether the cluster's 24-hour budget has room. Live replicas and the cluster's 24-hour
+ * count come from {@link SendLog}, refreshed by the {@code send-share} timer.
  */
 @Component
 public class SendRate {
@@ -30,10 +27,8 @@ public class SendRate {
     private static final Logger LOG = LoggerFactory.getLogger(SendRate.class);
     private static final double RECOVERY_PER_SECOND = 0.05;
     private static final double FLOOR = 0.02;
-    private static final Duration TRANSACTIONAL_ACTIVE = Duration.ofSeconds(10);
     /** A replica whose heartbeat is older than this no longer takes a share of the rate. */
     private static final Duration LIVE_WITHIN = Duration.ofSeconds(30);
-    private static final int STOPPING_RATE = 1000;
 
     private final SendProperties properties;
     private final SesClient ses;
@@ -47,7 +42,6 @@ public class SendRate {
     private volatile double ses24h = Double.MAX_VALUE;
     private volatile double factor = 1.0;
     private volatile Instant factorAt = Instant.EPOCH;
-    private volatile Instant transactionalAt = Instant.EPOCH;
     private volatile int replicas = 1;
     private volatile Instant quotaClosedUntil = Instant.EPOCH;
     private volatile Instant joinedAt;
@@ -60,29 +54,6 @@ public class SendRate {
         this.sendLog = sendLog;
         this.configuredRate = properties.maxRate();
         this.replicaId = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("replica") + "-" + UUID.randomUUID();
-    }
-
-    /** Permits per second for the exchange's lane (property {@code sendLane}). */
-    public int current(Exchange exchange) {
-        if (exchange.getContext().isStopping()) {
-            // Open the throttle: recipients waiting for a permit reach the gate at once, which gives them back.
-            return STOPPING_RATE;
-        }
-        boolean transactional = SendLane.TRANSACTIONAL.is(exchange);
-        Instant now = clock.instant();
-        if (transactional) {
-            transactionalAt = now;
-        }
-        double full = full(now);
-        double share = properties.transactionalShare();
-        double lane;
-        if (transactional) {
-            lane = full * share;
-        } else {
-            boolean reserved = Duration.between(transactionalAt, now).compareTo(TRANSACTIONAL_ACTIVE) < 0;
-            lane = reserved ? full * (1 - share) : full;
-        }
-        return (int) Math.max(1, Math.floor(lane));
     }
 
     /** Calls this replica may start in any one second, both lanes together ({@link SesCallPacer}). */

@@ -69,7 +69,7 @@ public class SesOutcomes {
         rate.sent();
     }
 
-    /** Throttling: never sent; the rate halves (the redelivery waits for a permit at the new rate). */
+    /** Throttling: never sent; the rate halves (the redelivery waits for a slot at the new rate). */
     public void throttled(RecipientInWork work) {
         rate.throttled();
         counters.meter(work.delivery().campaignId(), "throttled", 1);
@@ -114,7 +114,7 @@ public class SesOutcomes {
         return new Alert(json.writeValueAsString(body), List.of());
     }
 
-    /** The campaign or the application stopped while a retry waited for its permit: not sent, the row goes back to QUEUED. */
+    /** The campaign or the application stopped while a retry waited for its slot: not sent, the row goes back to QUEUED. */
     public void withheld(RecipientInWork work) {
         withhold(work, "withheld before sending: campaign or application stopped");
     }

@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * How the send flow retries an SES call (send.yaml's {@code send-ses} configuration): Camel's redelivery
- * of the whole {@code send-attempt}, which waits for a permit and asks the campaign gate again, built
+ * of the whole {@code send-attempt}, which waits for an SES slot and asks the campaign gate again, built
  * from {@code mailroutes.send.*} so each number is configured once. Redeliveries of one recipient share a
  * counter across both kinds of refusal.
  */

@@ -297,7 +297,7 @@ public class Ledger {
     /**
      * The ids among {@code messageIds} that {@link #claim} would refuse: rows past QUEUED and not in
      * {@code reclaimable}. One BatchGetItem per 100 ids, so a chunk that may hold rows already handled
-     * (a redelivery, a resend) skips them before they wait for a throttle permit.
+     * (a redelivery, a resend) skips them before they wait for an SES slot.
      */
     public Set<String> unclaimable(List<String> messageIds, Collection<MessageStatus> reclaimable) {
         Set<String> unclaimable = new HashSet<>();

@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -121,6 +122,22 @@ public final class SendFixture {
         return byRecipient;
     }
 
+    /** When SES accepted each of the campaign's mails, in epoch milliseconds, earliest first. */
+    long[] campaignAcceptedMillis(String campaignId) {
+        List<Long> times = new ArrayList<>();
+        for (Map.Entry<Path, MimeMessage> mail : outboxByFile().entrySet()) {
+            if (campaignId.equals(header(mail.getValue(), MimeComposer.CAMPAIGN_HEADER))) {
+                times.add(sesAcceptedMillis(mail.getKey().getFileName().toString()));
+            }
+        }
+        return times.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /** When SES accepted a mail, from its message id: like SES's own, it starts with {@code 01} and the time in hex. */
+    static long sesAcceptedMillis(String sesMessageId) {
+        return Long.parseLong(sesMessageId.substring(2, 16), 16);
+    }
+
     int mailCount(String campaignId) {
         return mailsOf(campaignId).values().stream().mapToInt(List::size).sum();
     }
@@ -162,11 +179,15 @@ public final class SendFixture {
         }
     }
 
-    private synchronized List<MimeMessage> outbox() {
-        List<MimeMessage> mails = new ArrayList<>();
+    private List<MimeMessage> outbox() {
+        return new ArrayList<>(outboxByFile().values());
+    }
+
+    private synchronized Map<Path, MimeMessage> outboxByFile() {
+        Map<Path, MimeMessage> mails = new LinkedHashMap<>();
         for (Path file : LocalAws.get().ses().outboxFiles()) {
             if (parsed.containsKey(file) || modified(file).compareTo(since) >= 0) {
-                mails.add(parsed.computeIfAbsent(file, SendFixture::parse));
+                mails.put(file, parsed.computeIfAbsent(file, SendFixture::parse));
             }
         }
         return mails;

@@ -66,7 +66,7 @@ class SendMetricsTest {
             assertThat(moved(before, after, "mailroutes_emails_total", Map.of("lane", "campaign", "outcome", "suppressed"))).isEqualTo(1);
             assertThat(moved(before, after, "mailroutes_ses_calls_seconds_count", Map.of("operation", "SendRawEmail", "outcome", "ok"))).isEqualTo(2);
             assertThat(moved(before, after, "mailroutes_suppressions_added_total", Map.of("reason", "unsubscribe"))).isEqualTo(1);
-            // camel-micrometer's route policy: one exchange per recipient that reached the permit (the suppressed one did not).
+            // camel-micrometer's route policy: one exchange per recipient that passed the campaign gate (the suppressed one did not).
             assertThat(moved(before, after, "camel_exchanges_total", Map.of("routeId", "send-recipient"))).isEqualTo(3);
             assertThat(moved(before, after, "camel_exchanges_total", Map.of("routeId", "send-chunk"))).isEqualTo(1);
             // The SES emulator publishes a Send event per accepted mail; the feedback flow reads them.

@@ -56,7 +56,7 @@ class SendRestartTest {
             int sentBeforeRestart;
             try (ConfigurableApplicationContext first = sendingProcess()) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> fixture.mailCount(campaignId) >= 10);
-            } // a graceful stop: recipients waiting for a permit go back to the queue, QUEUED
+            } // a graceful stop: recipients waiting for an SES slot go back to the queue, QUEUED
 
             sentBeforeRestart = fixture.mailCount(campaignId);
             try (ConfigurableApplicationContext second = sendingProcess()) {

@@ -226,7 +226,7 @@ class SendTest {
         fixture.enqueue(campaignId, greeted(campaignId, 30), 500);
         await().atMost(SENDING).until(() -> fixture.mailCount(campaignId) >= 3);
 
-        // The split's ten threads each hold a recipient waiting for a permit. Only the calls SES has not
+        // The split's ten threads each hold a recipient waiting for an SES slot. Only the calls SES has not
         // answered yet (at most the rate, held by the per-second pacer) may be SENDING: a crash now
         // leaves nobody else ambiguous.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))

@@ -12,7 +12,7 @@ import routes.model.MessageIds;
 import routes.model.MessageStatus;
 import routes.model.SendChunk;
 
-/** What a redelivered or resent chunk leaves out before its recipients wait for a throttle permit. */
+/** What a redelivered or resent chunk leaves out before its recipients wait for an SES slot. */
 @MailroutesTest
 class LedgerTest {
 

@@ -51,9 +51,7 @@ class FeedbackBenchmark {
 
     static {
         // Before the Spring context (and with it the embedded AWS) starts.
-        if (System.getProperty(LocalAwsProcess.PROPERTY) == null) {
-            System.setProperty(LocalAwsProcess.PROPERTY, "true");
-        }
+        LocalAwsProcess.forkUnlessSet();
     }
 
     /** Callers of the raw ceiling: enough to keep the emulator busy through the simulated latency too. */

@@ -25,6 +25,13 @@ import org.slf4j.LoggerFactory;
 public final class LocalAwsProcess {
 
     public static final String PROPERTY = "mailroutes.local-aws.fork";
+
+    /** For benchmarks, before their Spring context starts: the embedded AWS in its own JVM unless told otherwise. */
+    public static void forkUnlessSet() {
+        if (System.getProperty(PROPERTY) == null) {
+            System.setProperty(PROPERTY, "true");
+        }
+    }
     private static final String ENDPOINT = "local-aws endpoint ";
     private static final String READY = "local-aws ready";
     private static Map<String, URI> endpoints;

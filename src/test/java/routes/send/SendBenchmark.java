@@ -51,9 +51,7 @@ class SendBenchmark {
 
     static {
         // Before the Spring context (and with it the embedded AWS) starts.
-        if (System.getProperty(LocalAwsProcess.PROPERTY) == null) {
-            System.setProperty(LocalAwsProcess.PROPERTY, "true");
-        }
+        LocalAwsProcess.forkUnlessSet();
     }
 
     private static final int EMAILS = Integer.getInteger("benchmark.emails", 4000);

@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import routes.aws.AwsProperties;
@@ -26,6 +28,7 @@ import routes.aws.Tables;
 import routes.localaws.LocalAws;
 import routes.model.CampaignStatus;
 import routes.model.MessageIds;
+import routes.model.MessageStatus;
 import routes.model.SendChunk.Recipient;
 import routes.model.SendChunk;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -36,6 +39,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Campaign rows, send-queue chunks and the outbox as the send tests (and the benchmark) need them. */
 public final class SendFixture {
+
+    /** What a mail SES took can become: the statuses a test waits for after a send. */
+    public static final Set<MessageStatus> SENT_OR_LATER = EnumSet.of(MessageStatus.SENT, MessageStatus.DELIVERED,
+            MessageStatus.OPENED, MessageStatus.CLICKED);
 
     private static final Session SESSION = Session.getInstance(new Properties());
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,14 +51,10 @@ class TransactionalBenchmark {
 
     static {
         // Before the Spring context (and with it the embedded AWS) starts.
-        if (System.getProperty(LocalAwsProcess.PROPERTY) == null) {
-            System.setProperty(LocalAwsProcess.PROPERTY, "true");
-        }
+        LocalAwsProcess.forkUnlessSet();
     }
 
     private static final int SECONDS = Integer.getInteger("benchmark.seconds", 30);
-    private static final Set<MessageStatus> SENT_OR_LATER = EnumSet.of(MessageStatus.SENT, MessageStatus.DELIVERED,
-            MessageStatus.OPENED, MessageStatus.CLICKED);
 
     @Autowired TestRestTemplate http;
     @Autowired DynamoDbClient dynamo;
@@ -147,7 +142,7 @@ class TransactionalBenchmark {
             }
             await().atMost(Duration.ofSeconds(SECONDS * 3L + 60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> postedAt.size() == count && postedAt.keySet().stream()
-                            .allMatch(id -> SENT_OR_LATER.contains(ledger.find(id).orElseThrow().status())));
+                            .allMatch(id -> SendFixture.SENT_OR_LATER.contains(ledger.find(id).orElseThrow().status())));
         } finally {
             clock.shutdownNow();
             callers.shutdownNow();

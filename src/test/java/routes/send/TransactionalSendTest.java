@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +34,6 @@ import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.localaws.TopicTap;
 import routes.model.CampaignStatus;
-import routes.model.MessageStatus;
 import routes.store.Campaigns;
 import routes.store.Ledger;
 import routes.store.MessageQueries;
@@ -48,8 +46,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @MailroutesTest
 class TransactionalSendTest {
 
-    private static final Set<MessageStatus> SENT_OR_LATER = EnumSet.of(MessageStatus.SENT, MessageStatus.DELIVERED,
-            MessageStatus.OPENED, MessageStatus.CLICKED);
 
     @Autowired TestRestTemplate http;
     @Autowired DynamoDbClient dynamo;
@@ -86,7 +82,7 @@ class TransactionalSendTest {
                 "attachments", List.of(Map.of("filename", "receipt.txt", "contentType", "text/plain",
                         "content", Base64.getEncoder().encodeToString("line 1\nline 2".getBytes(StandardCharsets.UTF_8))))));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> SendFixture.SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
         assertThat(ledger.find(emailId).orElseThrow().sesMessageId()).isNotBlank();
         List<MimeMessage> mails = fixture.mailsTo(to);
         assertThat(mails).hasSize(1);
@@ -111,7 +107,7 @@ class TransactionalSendTest {
         String to = unique("member") + "@example.org";
         String emailId = send(Map.of("to", List.of(to), "template", "send-greeting", "data", Map.of("name", "Zoë")));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> SendFixture.SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
         MimeMessage mail = fixture.mailsTo(to).get(0);
         MimeMultipart alternative = (MimeMultipart) mail.getContent();
         assertThat((String) alternative.getBodyPart(0).getContent()).contains("Zoë");
@@ -171,7 +167,7 @@ class TransactionalSendTest {
         String emailId = send(Map.of("to", List.of(to), "cc", List.of(cc, ccGone), "bcc", List.of(bccGone),
                 "subject", "Your receipt", "bodyText", "Total: 12 €"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> SendFixture.SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
         MimeMessage mail = fixture.mailsTo(to).get(0);
         assertThat(mail.getRecipients(Message.RecipientType.CC)).extracting(Object::toString).containsExactly(cc);
         String sesMessageId = ledger.find(emailId).orElseThrow().sesMessageId();
@@ -224,7 +220,7 @@ class TransactionalSendTest {
                 "attachments", List.of(Map.of("filename", filename, "contentType", "application/pdf",
                         "content", Base64.getEncoder().encodeToString(new byte[] {'%', 'P', 'D', 'F'})))));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> SendFixture.SENT_OR_LATER.contains(ledger.find(emailId).orElseThrow().status()));
         BodyPart attachment = ((MimeMultipart) fixture.mailsTo(to).get(0).getContent()).getBodyPart(1);
         assertThat(attachment.getHeader("Content-Disposition")[0])
                 .contains("filename*=UTF-8''Rechnung%20M%C3%A4rz%20%E2%84%967%20%28Kopie%29.pdf").matches("\\p{ASCII}*");
@@ -261,7 +257,7 @@ class TransactionalSendTest {
     /** When SES accepted each email, once all are SENT (epoch milliseconds, earliest first). */
     private long[] acceptedMillis(List<String> emailIds) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> emailIds.stream()
-                .allMatch(id -> SENT_OR_LATER.contains(ledger.find(id).orElseThrow().status())));
+                .allMatch(id -> SendFixture.SENT_OR_LATER.contains(ledger.find(id).orElseThrow().status())));
         return emailIds.stream().mapToLong(id -> SendFixture.sesAcceptedMillis(ledger.find(id).orElseThrow().sesMessageId()))
                 .sorted().toArray();
     }

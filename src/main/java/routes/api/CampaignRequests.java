@@ -57,8 +57,9 @@ public class CampaignRequests {
     public Object stage(String body, @Header("Idempotency-Key") String idempotencyKey, Exchange exchange) throws IOException {
         String requestHash = HexFormat.of().formatHex(ApiKeys.sha256(body));
         exchange.setProperty(REQUEST_HASH, requestHash);
-        if (idempotencyKey != null) {
-            Optional<Kept> kept = kept(idempotencyKey);
+        String scopedKey = scoped(idempotencyKey, exchange);
+        if (scopedKey != null) {
+            Optional<Kept> kept = kept(scopedKey);
             if (kept.isPresent()) {
                 return repeat(kept.get(), requestHash);
             }
@@ -71,7 +72,7 @@ public class CampaignRequests {
             throw ApiProblem.invalid("recipients", "exclusive", "Give recipients or recipientsKey, one of them");
         }
         String campaignId = request.hasNonNull("campaignId") ? request.get("campaignId").asText()
-                : idempotencyKey != null ? "api-" + HexFormat.of().formatHex(ApiKeys.sha256("campaigns\n" + idempotencyKey), 0, 8)
+                : scopedKey != null ? "api-" + HexFormat.of().formatHex(ApiKeys.sha256("campaigns\n" + scopedKey), 0, 8)
                 : "api-" + UUID.randomUUID();
         request.put("campaignId", campaignId);
         exchange.setProperty(ApiAudit.TARGET, campaignId);
@@ -90,9 +91,10 @@ public class CampaignRequests {
     public ApiReply answer(IntakeReport report, @Header("Idempotency-Key") String idempotencyKey, Exchange exchange)
             throws IOException {
         String requestHash = exchange.getProperty(REQUEST_HASH, String.class);
-        if (idempotencyKey != null) {
+        String scopedKey = scoped(idempotencyKey, exchange);
+        if (scopedKey != null) {
             // A twin request under the same key may have finished first: its answer is this one's.
-            Optional<Kept> kept = kept(idempotencyKey);
+            Optional<Kept> kept = kept(scopedKey);
             if (kept.isPresent()) {
                 return repeat(kept.get(), requestHash);
             }
@@ -122,8 +124,8 @@ public class CampaignRequests {
             }
         };
         body.put("report", report);
-        if (idempotencyKey != null) {
-            s3.putObject(b -> b.bucket(aws.bucket()).key(keptKey(idempotencyKey)).contentType("application/json"),
+        if (scopedKey != null) {
+            s3.putObject(b -> b.bucket(aws.bucket()).key(keptKey(scopedKey)).contentType("application/json"),
                     RequestBody.fromBytes(json.writeValueAsBytes(new Kept(requestHash, status, json.valueToTree(body)))));
         }
         return ApiReply.json(status, body);
@@ -134,6 +136,11 @@ public class CampaignRequests {
             throw ApiProblem.conflict("Idempotency-Key was already used with a different request");
         }
         return ApiReply.json(kept.status(), kept.body());
+    }
+
+    /** The caller's Idempotency-Key within its scope (ApiCall#idempotencyScope), or null without one. */
+    private static String scoped(String idempotencyKey, Exchange exchange) {
+        return idempotencyKey == null ? null : ApiCall.idempotencyScope(exchange) + "\n" + idempotencyKey;
     }
 
     private Optional<Kept> kept(String idempotencyKey) throws IOException {

@@ -63,7 +63,8 @@ public class TransactionalEmails {
             throw ApiProblem.invalid("Idempotency-Key", "length 1..255", "Idempotency-Key must have 1 to 255 characters");
         }
         String emailId = idempotencyKey == null ? UUID.randomUUID().toString()
-                : UUID.nameUUIDFromBytes(("transactional\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
+                : UUID.nameUUIDFromBytes(("transactional\n" + ApiCall.idempotencyScope(exchange) + "\n" + idempotencyKey)
+                        .getBytes(StandardCharsets.UTF_8)).toString();
         exchange.setProperty(EMAIL_ID, emailId);
         String requestHash = HexFormat.of().formatHex(ApiKeys.sha256(body));
         Optional<MessageQueries.Details> existing = messages.details(emailId);

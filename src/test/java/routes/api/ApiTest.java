@@ -44,6 +44,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @MailroutesTest
 class ApiTest {
 
+    /** A second caller with scope send (LocalAwsEnvironment). */
+    private static final String OTHER_SENDER = "local-send-key";
+
     @Autowired TestRestTemplate http;
     @Autowired ObjectMapper json;
     @Autowired Ledger ledger;
@@ -106,6 +109,24 @@ class ApiTest {
 
         ResponseEntity<String> other = post("/api/v1/emails", Map.of("to", List.of("x@example.org"), "subject", "Other", "bodyText", "x"), key);
         assertThat(other.getStatusCode().value()).isEqualTo(409);
+    }
+
+    @Test
+    void anIdempotencyKeyBelongsToTheCallerThatUsedItAnotherKeyNeitherRepeatsNorBlocksIt() throws Exception {
+        String blocking = UUID.randomUUID().toString();
+        String repeated = UUID.randomUUID().toString();
+        Map<String, Object> first = Map.of("to", List.of(unique("kim") + "@example.org"), "subject", "Hi", "bodyText", "Hi");
+        Map<String, Object> second = Map.of("to", List.of(unique("lou") + "@example.org"), "subject", "Hi", "bodyText", "Hi");
+        post("/api/v1/emails", first, blocking);
+        String mine = json.readTree(post("/api/v1/emails", second, repeated).getBody()).path("emailId").asText();
+
+        ResponseEntity<String> otherBody = post("/api/v1/emails",
+                Map.of("to", List.of(unique("lee") + "@example.org"), "subject", "Other", "bodyText", "x"), blocking, OTHER_SENDER);
+        ResponseEntity<String> sameBody = post("/api/v1/emails", second, repeated, OTHER_SENDER);
+
+        assertThat(otherBody.getStatusCode().value()).as("not a 409: the key is the other caller's own").isEqualTo(202);
+        assertThat(sameBody.getStatusCode().value()).isEqualTo(202);
+        assertThat(json.readTree(sameBody.getBody()).path("emailId").asText()).as("not the first caller's email").isNotEqualTo(mine);
     }
 
     @Test
@@ -307,7 +328,11 @@ class ApiTest {
     }
 
     private ResponseEntity<String> post(String path, Object body, String idempotencyKey) throws Exception {
-        HttpHeaders headers = headers(KEY);
+        return post(path, body, idempotencyKey, KEY);
+    }
+
+    private ResponseEntity<String> post(String path, Object body, String idempotencyKey, String apiKey) throws Exception {
+        HttpHeaders headers = headers(apiKey);
         if (idempotencyKey != null) {
             headers.set("Idempotency-Key", idempotencyKey);
         }

@@ -60,13 +60,15 @@ public class LocalAwsEnvironment implements EnvironmentPostProcessor {
         properties.put("mailroutes.webhooks.allow-private-targets", "true");
         properties.put("mailroutes.webhooks.allow-http", "true");
         properties.put("mailroutes.webhooks.callback-secrets", LOCAL_CALLBACK_SECRET);
-        // The API key local-dev-key with every scope (as in application-local.yaml), two narrow keys the API tests
-        // use (local-read-key: read only; local-slow-key: read, one request a second), and an unsubscribe secret.
+        // The API key local-dev-key with every scope (as in application-local.yaml), three narrow keys the API tests
+        // use (local-read-key: read only; local-slow-key: read, one request a second; local-send-key: a second
+        // caller that sends), and an unsubscribe secret.
         key(properties, 0, "local-dev", "ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c",
                 "send,read,campaigns,suppressions,admin");
         key(properties, 1, "local-read", "c4b84eb70f7e66f2782577f721705e97bebce7e09f3206cb31dad305e94a3a2e", "read");
         key(properties, 2, "local-slow", "9849d43fa2dec4f55575a42d3a439f3fdbe801d48062fccbcf60c3d5b1d05d50", "read");
         properties.put("mailroutes.api.keys[2].requests-per-second", "1");
+        key(properties, 3, "local-send", "1b1e20717851443d4205b9a934bb032c1276f0cc4e51cf941e2bf183c06cd4f1", "send,read");
         properties.put("mailroutes.unsubscribe.secret", "test-unsubscribe-secret");
         // The account reputation guard judges from 1,000 sends in production; a test reaches 40 quickly.
         properties.put("mailroutes.feedback.reputation.account-min-sends", "40");

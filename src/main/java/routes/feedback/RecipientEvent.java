@@ -19,8 +19,11 @@ import routes.model.StatusEvent;
 public record RecipientEvent(String messageId, String campaignId, String recipient, String kind, String eventKey,
                              SesEvent event, StatusEvent statusChange, Retry retry) {
 
-    /** The same mail again as a one-recipient chunk, and how long it waits on the send queue. */
-    public record Retry(SendChunk chunk, int delaySeconds) {}
+    /**
+     * The same mail again as a one-recipient chunk, the queue it goes back to (a transactional mail to the
+     * transactional lane, so it keeps its priority) and how long it waits there.
+     */
+    public record Retry(SendChunk chunk, String queue, int delaySeconds) {}
 
     public RecipientEvent(String messageId, String campaignId, String recipient, String kind, String eventKey, SesEvent event) {
         this(messageId, campaignId, recipient, kind, eventKey, event, null, null);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import routes.aws.AwsProperties;
 import routes.model.EmailRequest;
 import routes.model.MessageStatus;
 import routes.model.SendChunk;
@@ -36,16 +37,18 @@ public class SuppressionPolicy {
     private final EventLog eventLog;
     private final Ledger ledger;
     private final FeedbackProperties.Suppression policy;
+    private final AwsProperties.Queues queues;
     private final ObjectMapper json;
     private volatile int retryDelaySeconds;
     private volatile boolean suppressSimulator;
 
     public SuppressionPolicy(SuppressionList suppressions, EventLog eventLog, Ledger ledger, FeedbackProperties feedback,
-                             ObjectMapper json) {
+                             AwsProperties aws, ObjectMapper json) {
         this.suppressions = suppressions;
         this.eventLog = eventLog;
         this.ledger = ledger;
         this.policy = feedback.suppression();
+        this.queues = aws.queues();
         this.json = json;
         this.retryDelaySeconds = feedback.retryDelaySeconds();
         this.suppressSimulator = policy.simulatorAddresses();
@@ -90,7 +93,9 @@ public class SuppressionPolicy {
             LOG.info("No retry of message {}: retried before, not SOFT_BOUNCED, or the row lacks the send inputs", event.messageId());
             return event;
         }
-        return event.withRetry(new RecipientEvent.Retry(chunkOf(resend.get(), event), retryDelaySeconds));
+        SendChunk retry = chunkOf(resend.get(), event);
+        return event.withRetry(new RecipientEvent.Retry(retry,
+                retry.campaignId() == null ? queues.transactional() : queues.send(), retryDelaySeconds));
     }
 
     /** Changes at runtime how long the soft-bounce retry waits on the send queue (operations; tests). */

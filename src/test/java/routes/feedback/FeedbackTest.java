@@ -275,6 +275,21 @@ class FeedbackTest {
     }
 
     @Test
+    void aTransientBounceOfATransactionalEmailRetriesItOnTheTransactionalLane() {
+        Map<String, String> sendInputs = Map.of("template", "welcome", "from", "Shop <shop@example.com>",
+                "variables", "{\"name\":\"Ann\"}");
+        Sent sent = fixtures.ledgerRow(null, FeedbackFixtures.address("soft-tx"), MessageStatus.SENT, sendInputs);
+        String transactionalQueue = sqs.getQueueUrl(b -> b.queueName(aws.queues().transactional())).queueUrl();
+
+        fixtures.publish("bounce-transient", sent, Instant.now());
+
+        awaitStatus(sent, MessageStatus.SOFT_BOUNCED);
+        await().atMost(WAIT).until(() -> row(sent.messageId()).containsKey("retriedAt"));
+        assertThat(sqs.getQueueAttributes(b -> b.queueUrl(transactionalQueue).attributeNamesWithStrings("ApproximateNumberOfMessagesDelayed"))
+                .attributesAsStrings().get("ApproximateNumberOfMessagesDelayed")).isNotEqualTo("0");
+    }
+
+    @Test
     void threeTransientBouncesWithinTheWindowSuppress() {
         String recipient = FeedbackFixtures.address("soft3");
         Instant at = Instant.now();

@@ -164,7 +164,7 @@ class FeedbackBenchmark {
         double writesPerEvent = byApi.entrySet().stream()
                 .filter(call -> call.getKey().matches("DynamoDb\\.(PutItem|UpdateItem|DeleteItem|TransactWriteItems)"))
                 .mapToLong(Map.Entry::getValue).sum() / (double) bodies.size();
-        double rawWrites = EmulatorCeilings.dynamoWritesPerSecond(dynamo, aws.table(Tables.MESSAGES), CEILING_THREADS);
+        double rawWrites = EmulatorCeilings.dynamoWritesPerSecond(dynamo, CEILING_THREADS);
         double ceiling = rawWrites / writesPerEvent;
         System.out.printf("FEEDBACK BENCHMARK: raw DynamoDB Local %.0f conditional UpdateItem/s (%d threads), %.2f writes/event"
                 + " -> ceiling %.0f events/s; ratio %.2f%n", rawWrites, CEILING_THREADS, writesPerEvent, ceiling, eventsPerSecond / ceiling);

@@ -8,7 +8,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -20,14 +25,26 @@ public final class EmulatorCeilings {
     private EmulatorCeilings() {
     }
 
-    /** Conditional UpdateItems of new keys per second from {@code threads} callers, as the ledger claim writes. */
-    public static double dynamoWritesPerSecond(DynamoDbClient dynamo, String table, int threads) throws Exception {
-        return parallel(threads, 1000, i -> dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of("messageId", AttributeValue.fromS("raw-" + UUID.randomUUID())))
-                .updateExpression("SET #s = :s")
-                .conditionExpression("attribute_not_exists(messageId)")
-                .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("QUEUED")))));
+    /**
+     * Conditional UpdateItems of new keys per second from {@code threads} callers, as the ledger claim writes, into a
+     * scratch table keyed like the ledger (the product's own tables get no rows it did not write).
+     */
+    public static double dynamoWritesPerSecond(DynamoDbClient dynamo, int threads) throws Exception {
+        String table = "raw-" + UUID.randomUUID();
+        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(KeySchemaElement.builder().attributeName("messageId").keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("messageId")
+                        .attributeType(ScalarAttributeType.S).build()));
+        try {
+            return parallel(threads, 1000, i -> dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("messageId", AttributeValue.fromS("raw-" + UUID.randomUUID())))
+                    .updateExpression("SET #s = :s")
+                    .conditionExpression("attribute_not_exists(messageId)")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("QUEUED")))));
+        } finally {
+            dynamo.deleteTable(b -> b.tableName(table));
+        }
     }
 
     /** Messages per second through a scratch queue, one SendMessage, ReceiveMessage and DeleteMessage each. */

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import routes.MailroutesTest;
 import routes.aws.AwsProperties;
-import routes.aws.Tables;
 import routes.localaws.AwsCallCounter;
 import routes.localaws.EmulatorCeilings;
 import routes.localaws.LocalAwsProcess;
@@ -119,7 +118,7 @@ class SendBenchmark {
         System.out.printf("SEND BENCHMARK: app CPU %.2f ms/email (Camel threads), %.2f ms/email (whole app JVM); "
                 + "embedded AWS JVM %.2f ms/email%n", appCpuMs / EMAILS, processCpuMs / EMAILS, awsCpuMs / EMAILS);
 
-        double dynamoWrites = EmulatorCeilings.dynamoWritesPerSecond(dynamo, aws.table(Tables.MESSAGES), THREADS);
+        double dynamoWrites = EmulatorCeilings.dynamoWritesPerSecond(dynamo, THREADS);
         double sqsMessages = EmulatorCeilings.sqsMessagesPerSecond(sqs, THREADS);
         double ddbBound = dynamoWrites / 2;
         System.out.printf("SEND BENCHMARK: raw DynamoDB Local %.0f conditional UpdateItem/s (%d threads) -> ceiling %.0f emails/s at 2 writes/email; ratio %.2f%n",

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
+import routes.intake.CampaignObjects;
 import routes.send.TemplateStore;
 import routes.store.Page;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -25,10 +26,12 @@ public class TemplateVersions {
     static final String PREVIOUS = "previous/";
 
     private final S3Client s3;
+    private final CampaignObjects objects;
     private final String bucket;
 
-    public TemplateVersions(S3Client s3, AwsProperties aws) {
+    public TemplateVersions(S3Client s3, CampaignObjects objects, AwsProperties aws) {
         this.s3 = s3;
+        this.objects = objects;
         this.bucket = aws.bucket();
     }
 
@@ -64,10 +67,7 @@ public class TemplateVersions {
 
     /** Deletes the template and its previous version; false when none was stored. */
     public boolean delete(String name) {
-        List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder(name))).contents().stream()
-                .map(o -> o.key()).toList();
-        keys.forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
-        return !keys.isEmpty();
+        return objects.deleteUnder(folder(name)) > 0;
     }
 
     /** Names of the stored templates, a page at a time (the cursor is S3's continuation token). */

@@ -2,16 +2,19 @@ package routes.intake;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** The campaign bucket as intake and launch see it: stream, look up, copy, delete, write a report. */
+/** The campaign bucket as intake, launch and the API see it: stream, look up, copy, delete, write a report. */
 @Component
 public class CampaignObjects {
 
@@ -50,9 +53,18 @@ public class CampaignObjects {
     }
 
     /** Deletes every object under {@code prefix}. */
-    public void deleteUnder(String prefix) {
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
-                .forEach(object -> delete(object.key()));
+    /** Deletes every object under {@code prefix}, one DeleteObjects call per listed page; returns how many. */
+    public int deleteUnder(String prefix) {
+        int deleted = 0;
+        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+            List<ObjectIdentifier> keys = page.contents().stream()
+                    .map(object -> ObjectIdentifier.builder().key(object.key()).build()).toList();
+            if (!keys.isEmpty()) {
+                s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys).quiet(true)));
+                deleted += keys.size();
+            }
+        }
+        return deleted;
     }
 
     public void putJson(String key, byte[] json) {

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.aws.AwsProperties;
 import routes.feedback.AnalyticsErasure;
+import routes.feedback.EventCorrelator;
 import routes.model.EmailRequest;
 import routes.store.Ledger;
 import routes.store.LedgerErasure;
@@ -32,10 +33,12 @@ public class RecipientErasure {
     private final S3Client s3;
     private final AwsProperties aws;
     private final AnalyticsErasure analytics;
+    private final EventCorrelator correlator;
 
     public RecipientErasure(LedgerErasure ledger, SuppressionList suppressions, S3Client s3, AwsProperties aws,
-                            AnalyticsErasure analytics) {
+                            AnalyticsErasure analytics, EventCorrelator correlator) {
         this.analytics = analytics;
+        this.correlator = correlator;
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.s3 = s3;
@@ -46,6 +49,7 @@ public class RecipientErasure {
         String address = ApiInput.pathAddress("email", email);
         String pseudonym = SuppressionList.pseudonym(address);
         List<Ledger.Entry> rows = ledger.eraseRecipient(address, pseudonym);
+        correlator.forget(rows.stream().map(Ledger.Entry::messageId).toList());
         // Deleting a missing key is a no-op, so campaign rows need no check for a stored request.
         rows.forEach(row -> s3.deleteObject(b -> b.bucket(aws.bucket()).key(EmailRequest.contentKey(row.messageId()))));
         int analyticsFiles = rows.stream().map(Ledger.Entry::createdAt).filter(Objects::nonNull).min(String::compareTo)

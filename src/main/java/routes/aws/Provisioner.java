@@ -52,15 +52,17 @@ public class Provisioner {
         queueWithDeadLetters(q.launch(), 120);
         queueWithDeadLetters(q.send(), 120);
         String sesEventsQueueArn = queueWithDeadLetters(q.sesEvents(), 60);
-        queueWithDeadLetters(q.notifications(), 60);
+        String notificationsQueueArn = queueWithDeadLetters(q.notifications(), 60);
         queueWithDeadLetters(q.transactional(), 120);
         queueWithDeadLetters(q.webhooks(), 60);
         queueWithDeadLetters(q.analytics(), 300);                   // covers gathering and writing one analytics file
         Tables.definitions(aws).forEach(this::table);
         String sesEventsTopic = sns.createTopic(b -> b.name(aws.topics().sesEvents())).topicArn();
-        sns.createTopic(b -> b.name(aws.topics().status()));
+        String statusTopic = sns.createTopic(b -> b.name(aws.topics().status())).topicArn();
         sns.createTopic(b -> b.name(aws.topics().alerts()));
-        subscribeOnce(sesEventsTopic, sesEventsQueueArn);
+        subscribeOnce(sesEventsTopic, sesEventsQueueArn, false);
+        // The status flow publishes once, to the topic; the webhooks flow reads the bare event from its queue.
+        subscribeOnce(statusTopic, notificationsQueueArn, true);
         configurationSet(sesEventsTopic);
         LOG.info("Provisioned bucket {}, queues, tables with prefix '{}', topics and configuration set {}",
                 aws.bucket(), aws.tablePrefix(), aws.configurationSet());
@@ -116,11 +118,12 @@ public class Provisioner {
                 .timeToLiveSpecification(t -> t.enabled(true).attributeName(attribute))));
     }
 
-    private void subscribeOnce(String topicArn, String queueArn) {
+    private void subscribeOnce(String topicArn, String queueArn, boolean raw) {
         boolean subscribed = sns.listSubscriptionsByTopic(b -> b.topicArn(topicArn)).subscriptions().stream()
                 .anyMatch(s -> queueArn.equals(s.endpoint()));
         if (!subscribed) {
-            sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+            sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                    .attributes(Map.of("RawMessageDelivery", Boolean.toString(raw))));
         }
     }
 

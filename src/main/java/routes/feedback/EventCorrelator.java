@@ -1,10 +1,13 @@
 package routes.feedback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.camel.support.LRUCacheFactory;
 import org.springframework.stereotype.Component;
 import routes.store.Ledger;
 
@@ -15,20 +18,34 @@ import routes.store.Ledger;
  * event without a row ({@code messageId} null) is uncorrelated: the flow only logs and counts it. The
  * campaign is always the row's: the {@code campaignId} tag is a sanitised copy ({@code news.v2.x} is
  * tagged {@code news_v2_x}).
+ *
+ * <p>A tagged row read is remembered for {@code mailroutes.feedback.correlation-memory}: a row's campaign and
+ * recipient never change, and a message's events come close together (SES's Send and Delivery within seconds),
+ * so the second event of a message does not read its row again (one DynamoDB GetItem per event before). Only
+ * rows that exist are remembered, and an erasure forgets its rows ({@link #forget}); another replica may still
+ * correlate an event of an erased row by the old address for the rest of that time.
  */
 @Component
 public class EventCorrelator {
 
-    private final Ledger ledger;
+    /** At 500 mails/s with two events each close together, a minute's rows: ~300 bytes each. */
+    private static final int REMEMBERED_ROWS = 50_000;
 
-    public EventCorrelator(Ledger ledger) {
+    private final Ledger ledger;
+    private final long memoryNanos;
+    private final Map<String, Remembered> rows = LRUCacheFactory.newLRUCache(REMEMBERED_ROWS);
+
+    private record Remembered(Ledger.Entry row, long readAt) {}
+
+    public EventCorrelator(Ledger ledger, FeedbackProperties properties) {
         this.ledger = ledger;
+        this.memoryNanos = properties.correlationMemory().toNanos();
     }
 
     public List<RecipientEvent> perRecipient(SesEvent event) {
         String taggedId = event.tag("messageId");
         // The tag beats the index: the sesMessageId is written after SES answered, and its events can come first.
-        List<Ledger.Entry> candidates = taggedId != null ? ledger.find(taggedId).stream().toList()
+        List<Ledger.Entry> candidates = taggedId != null ? tagged(taggedId).stream().toList()
                 : ledger.findBySesMessageId(event.sesMessageId());
         if (event.recipients().isEmpty()) {
             return List.of(candidates.size() == 1
@@ -43,6 +60,22 @@ public class EventCorrelator {
             return row == null ? recipientEvent(event, null, null, recipient)
                     : recipientEvent(event, row.messageId(), row.campaignId(), recipient);
         }).toList();
+    }
+
+    /** Erased rows name their recipient by a pseudonym from now on. */
+    public void forget(Collection<String> messageIds) {
+        messageIds.forEach(rows::remove);
+    }
+
+    private Optional<Ledger.Entry> tagged(String messageId) {
+        long now = System.nanoTime();
+        Remembered remembered = rows.get(messageId);
+        if (remembered != null && now - remembered.readAt() < memoryNanos) {
+            return Optional.of(remembered.row());
+        }
+        Optional<Ledger.Entry> row = ledger.find(messageId);
+        row.ifPresent(found -> rows.put(messageId, new Remembered(found, now)));
+        return row;
     }
 
     private static RecipientEvent recipientEvent(SesEvent event, String messageId, String campaignId, String recipient) {

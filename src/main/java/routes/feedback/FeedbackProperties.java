@@ -40,6 +40,7 @@ public record FeedbackProperties(
         boolean acceptRawDelivery,
         @NotBlank String signingCertUrlPattern,
         @NotNull Duration signingCertFetchTimeout,
+        @NotNull Duration correlationMemory,
         @NotNull Duration counterFlushInterval,
         @Min(1) int analyticsBatchSize,
         @NotNull Duration analyticsInterval,

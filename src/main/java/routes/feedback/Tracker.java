@@ -39,11 +39,17 @@ public class Tracker {
                 : event;
     }
 
-    /** An Open or Click: counted on the row ({@code opens}, {@code firstOpenAt}) before the status moves. */
+    /**
+     * An Open or Click: counted on the row ({@code opens}, {@code firstOpenAt}) before the status moves. The
+     * count returns the row as it was, so a second open of an OPENED row, which could not move it, costs no
+     * second write (the status can only have risen since, which would refuse the move all the same).
+     */
     public RecipientEvent engaged(RecipientEvent event, MessageStatus status) {
         boolean open = status == MessageStatus.OPENED;
-        ledger.count(event.messageId(), open ? "opens" : "clicks", open ? "firstOpenAt" : "firstClickAt");
-        return advance(event, status);
+        return ledger.count(event.messageId(), open ? "opens" : "clicks", open ? "firstOpenAt" : "firstClickAt")
+                .filter(row -> row.admits(status, EventLogRepository.keyOf(event)))
+                .map(row -> advance(event, status))
+                .orElse(event);
     }
 
     static StatusEvent statusEvent(RecipientEvent event, MessageStatus status, Map<String, Object> detail) {

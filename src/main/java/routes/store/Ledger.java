@@ -155,18 +155,32 @@ public class Ledger {
 
     /**
      * Counts one more of {@code counter} (e.g. {@code opens}) on an existing row and keeps the time of
-     * the first one in {@code firstAttribute}; false when the row is missing.
+     * the first one in {@code firstAttribute}; returns the row's standing before the count, empty when the row
+     * is missing.
      */
-    public boolean count(String messageId, String counter, String firstAttribute) {
+    public Optional<Standing> count(String messageId, String counter, String firstAttribute) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
+            Map<String, AttributeValue> before = dynamo.updateItem(b -> b.tableName(table).key(key(messageId))
                     .updateExpression("ADD #c :one SET #first = if_not_exists(#first, :now)")
                     .conditionExpression("attribute_exists(messageId)")
                     .expressionAttributeNames(Map.of("#c", counter, "#first", firstAttribute))
-                    .expressionAttributeValues(Map.of(":one", Items.n(1), ":now", Items.s(clock.instant().toString()))));
-            return true;
+                    .expressionAttributeValues(Map.of(":one", Items.n(1), ":now", Items.s(clock.instant().toString())))
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+            AttributeValue rank = before.get("statusRank");
+            AttributeValue eventKey = before.get("statusEventKey");
+            return Optional.of(new Standing(rank == null ? Integer.MAX_VALUE : Integer.parseInt(rank.n()),
+                    eventKey == null ? null : eventKey.s()));
         } catch (ConditionalCheckFailedException missing) {
-            return false;
+            return Optional.empty();
+        }
+    }
+
+    /** A row's status rank and the event that set its status, as {@link #advance}'s condition judges them. */
+    public record Standing(int rank, String statusEventKey) {
+
+        /** Whether {@link #advance} would move the row to {@code status} for the event {@code eventKey}. */
+        public boolean admits(MessageStatus status, String eventKey) {
+            return rank < status.rank() || eventKey.equals(statusEventKey);
         }
     }
 

@@ -24,6 +24,7 @@ public class AwsCallCounter implements ExecutionInterceptor {
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> sqsCallsByQueue = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Long> rawSends = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> rawSendNanos = new ConcurrentLinkedQueue<>();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -38,7 +39,9 @@ public class AwsCallCounter implements ExecutionInterceptor {
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
         if ("SendRawEmail".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
-            rawSends.add(attributes.getAttribute(STARTED));
+            long started = attributes.getAttribute(STARTED);
+            rawSends.add(started);
+            rawSendNanos.add(System.nanoTime() - started);
         }
     }
 
@@ -60,9 +63,15 @@ public class AwsCallCounter implements ExecutionInterceptor {
         return rawSends.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
+    /** How long each successful SendRawEmail since the last reset took, shortest first. */
+    public long[] rawSendDurations() {
+        return rawSendNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
     public void reset() {
         calls.clear();
         sqsCallsByQueue.clear();
         rawSends.clear();
+        rawSendNanos.clear();
     }
 }

@@ -163,6 +163,9 @@ class SendBenchmark {
         }
         System.out.printf("%nSEND BENCHMARK: throttle 50/s for 60 s: %d sent, average %.2f/s, max %d in any 1 s window%n"
                 + "SEND BENCHMARK: per second %s%n", inMinute, inMinute / 60.0, maxWindow, java.util.Arrays.toString(perSecond));
+        long[] durations = calls.rawSendDurations();
+        System.out.printf("SEND BENCHMARK: SendRawEmail call p50 %.1f ms, p95 %.1f ms (the pacer holds a slot for the call and a second)%n",
+                durations[durations.length / 2] / 1e6, durations[durations.length * 95 / 100] / 1e6);
         System.out.printf("SEND BENCHMARK: rows SENDING (claimed, not yet answered by SES: what a crash would leave "
                 + "ambiguous), %d samples 200 ms apart: mean %.2f, max %d%n", sending.getCount(), sending.getAverage(), sending.getMax());
     }

@@ -14,9 +14,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +42,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
-import routes.api.ApiRequests;
 import routes.MailroutesTest;
+import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.aws.Tables;
 import routes.feedback.FeedbackFixtures.Sent;
@@ -58,9 +61,9 @@ import routes.store.Campaigns;
 import routes.store.Ledger;
 import routes.store.SuppressionList.Reason;
 import routes.store.SuppressionList;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -420,6 +423,22 @@ class FeedbackTest {
         await().atMost(WAIT).until(() -> uncorrelatedEvents() > before);
         assertThat(suppressions.find(neverMailed.recipient())).isEmpty();
         assertThat(ledger.find(neverMailed.messageId())).isEmpty();
+    }
+
+    @Test
+    void anEventAfterItsRecipientWasErasedIsNotTrackedAlthoughItsRowWasJustReadForAnEarlierOne() {
+        Sent sent = fixtures.ledgerRow(FeedbackFixtures.campaign("erased"), FeedbackFixtures.address("erased"));
+        fixtures.publish("delivery", sent, Instant.now());
+        awaitStatus(sent, MessageStatus.DELIVERED);
+
+        URI erase = URI.create(http.getRootUri() + "/api/v1/recipients/" + URLEncoder.encode(sent.recipient(), StandardCharsets.UTF_8));
+        assertThat(http.exchange(erase, HttpMethod.DELETE, new HttpEntity<>(null, ApiRequests.headers(ApiRequests.KEY)),
+                String.class).getStatusCode().value()).isEqualTo(200);
+        double before = uncorrelatedEvents();
+        fixtures.publish("complaint", sent, Instant.now());
+
+        await().atMost(WAIT).until(() -> uncorrelatedEvents() > before);
+        assertThat(ledger.find(sent.messageId()).orElseThrow().status()).isEqualTo(MessageStatus.DELIVERED);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -79,20 +80,7 @@ class FeedbackBenchmark {
 
         camel.getRouteController().stopRoute("feedback");
         List<Sent> sents = ledgerRows(campaignId, messages);
-        List<String> bodies = new ArrayList<>();
-        Instant at = Instant.now();
-        for (int m = 0; m < messages; m++) {
-            for (int e = 0; e < EVENTS_PER_MESSAGE.length; e++) {
-                String fixture = EVENTS_PER_MESSAGE[e];
-                if (fixture.equals("delivery") && m % 33 == 0) {
-                    fixture = "bounce-permanent";
-                } else if (fixture.equals("delivery") && m % 1000 == 1) {
-                    fixture = "complaint";
-                }
-                String event = fixtures.render(fixture, sents.get(m), at.plusMillis(e * 1000L));
-                bodies.add(event);
-            }
-        }
+        List<String> bodies = bodies(fixtures, sents);
         Collections.shuffle(bodies, new java.util.Random(7));
         // Through the embedded SNS, which signs each envelope, as SES's events arrive (it may run in its own JVM).
         String topic = fixtures.sesEventsTopic();
@@ -109,22 +97,7 @@ class FeedbackBenchmark {
 
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicLong done = new AtomicLong();
-        EventNotifierSupport notifier = new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
-                if ("feedback".equals(exchange.getFromRouteId())
-                        && exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null) {
-                    latencies.add(System.currentTimeMillis() - exchange.getClock().getCreated());
-                    done.incrementAndGet();
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
-            }
-        };
+        EventNotifierSupport notifier = receiveToDone(latencies, done);
         camel.getManagementStrategy().addEventNotifier(notifier);
         notifier.start();
         calls.reset();
@@ -168,6 +141,93 @@ class FeedbackBenchmark {
         double ceiling = rawWrites / writesPerEvent;
         System.out.printf("FEEDBACK BENCHMARK: raw DynamoDB Local %.0f conditional UpdateItem/s (%d threads), %.2f writes/event"
                 + " -> ceiling %.0f events/s; ratio %.2f%n", rawWrites, CEILING_THREADS, writesPerEvent, ceiling, eventsPerSecond / ceiling);
+    }
+
+    /**
+     * Events at a steady rate below the capacity measured above ({@code -Dbenchmark.rate=N} events/s, 50 by default,
+     * for {@code -Dbenchmark.seconds=N}, 30), with the route running: receive → done is then the processing of one
+     * event, not the wait behind the events of a pre-filled queue.
+     */
+    @Test
+    void steadyRate() throws Exception {
+        int rate = Integer.getInteger("benchmark.rate", 50);
+        int seconds = Integer.getInteger("benchmark.seconds", 30);
+        FeedbackFixtures fixtures = new FeedbackFixtures(aws, dynamo, sns, ses, sqs);
+        List<String> bodies = bodies(fixtures, ledgerRows(FeedbackFixtures.campaign("steady"),
+                rate * seconds / EVENTS_PER_MESSAGE.length + 1));
+        Collections.shuffle(bodies, new java.util.Random(7));
+        String topic = fixtures.sesEventsTopic();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong done = new AtomicLong();
+        EventNotifierSupport notifier = receiveToDone(latencies, done);
+        camel.getManagementStrategy().addEventNotifier(notifier);
+        notifier.start();
+        calls.reset();
+        long cpuBefore = consumerCpuNanos();
+        int total = rate * seconds;
+        long started = System.nanoTime();
+        // A publish of 10 every 10/rate seconds: the load generator's clock, not a synchronisation.
+        for (int from = 0; from < total; from += 10) {
+            long due = started + (long) (from * 1e9 / rate);
+            LockSupport.parkNanos(due - System.nanoTime());
+            List<PublishBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(from + 10, total); i++) {
+                entries.add(PublishBatchRequestEntry.builder().id("e" + i).message(bodies.get(i)).build());
+            }
+            sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries));
+        }
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100)).until(() -> done.get() >= total);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long cpu = consumerCpuNanos() - cpuBefore;
+        Map<String, Long> byApi = this.calls.snapshot();
+        long calls = byApi.values().stream().mapToLong(Long::longValue).sum();
+        camel.getManagementStrategy().removeEventNotifier(notifier);
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("FEEDBACK BENCHMARK: steady %d events/s offered for %d s (simulated AWS latency %d ms): %d events in %.1f s;"
+                        + " receive -> done p50 %d ms, p95 %d ms, max %d ms; consumer-thread CPU %.3f ms/event; AWS calls %.2f/event%n",
+                rate, seconds, LATENCY_MS, total, elapsed, sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.95)),
+                sorted.get(sorted.size() - 1), cpu / 1e6 / total, (double) calls / total);
+        byApi.forEach((api, count) -> System.out.printf("FEEDBACK BENCHMARK:   %-32s %8d  %.3f/event%n",
+                api, count, (double) count / total));
+    }
+
+    /** Per message: Send, Delivery (a permanent bounce for every 33rd, a complaint for every 1,000th), two Opens, a Click. */
+    private static List<String> bodies(FeedbackFixtures fixtures, List<Sent> sents) {
+        List<String> bodies = new ArrayList<>();
+        Instant at = Instant.now();
+        for (int m = 0; m < sents.size(); m++) {
+            for (int e = 0; e < EVENTS_PER_MESSAGE.length; e++) {
+                String fixture = EVENTS_PER_MESSAGE[e];
+                if (fixture.equals("delivery") && m % 33 == 0) {
+                    fixture = "bounce-permanent";
+                } else if (fixture.equals("delivery") && m % 1000 == 1) {
+                    fixture = "complaint";
+                }
+                bodies.add(fixtures.render(fixture, sents.get(m), at.plusMillis(e * 1000L)));
+            }
+        }
+        return bodies;
+    }
+
+    /** Receive (the consumer created the exchange) → done of every ses-events exchange. */
+    private static EventNotifierSupport receiveToDone(List<Long> latencies, AtomicLong done) {
+        return new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
+                if ("feedback".equals(exchange.getFromRouteId())
+                        && exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null) {
+                    latencies.add(System.currentTimeMillis() - exchange.getClock().getCreated());
+                    done.incrementAndGet();
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
+            }
+        };
     }
 
     private List<Sent> ledgerRows(String campaignId, int messages) {

@@ -55,6 +55,8 @@ class SendBenchmark {
 
     private static final int EMAILS = Integer.getInteger("benchmark.emails", 4000);
     private static final int CHUNK = 500;
+    /** The throttled run's rate: {@code -Dbenchmark.rate=N}, 50 by default. */
+    private static final int RATE = Integer.getInteger("benchmark.rate", 50);
     /** Callers of the raw ceiling: enough to keep the emulator busy through the simulated latency too. */
     private static final int THREADS = Long.getLong("mailroutes.local-aws.latency-ms", 0) > 0 ? 32 : 4;
 
@@ -128,12 +130,17 @@ class SendBenchmark {
     }
 
     @Test
-    void throttledAt50PerSecondFor60Seconds() {
+    void throttledFor60Seconds() throws Exception {
         SendFixture fixture = new SendFixture(dynamo, sqs, aws, json);
         warmUp(fixture);
-        sendRate.setMaxRate(50);
+        // The pacer's precision, not the machine's: on 2 cores the emulators' work for SES's events, with the
+        // feedback flow beside them, leaves CPU for only ~32 mails/s (docs/send.md).
+        if (!Boolean.getBoolean("benchmark.feedback")) {
+            camel.getRouteController().stopRoute("feedback");
+        }
+        sendRate.setMaxRate(RATE);
         String campaignId = fixture.campaign(CampaignStatus.SENDING, 8);
-        fixture.enqueue(campaignId, SendFixture.greeted(campaignId, 4000), CHUNK);
+        fixture.enqueue(campaignId, SendFixture.greeted(campaignId, RATE * 80), CHUNK);
         calls.reset();
         LongSummaryStatistics sending = new LongSummaryStatistics();
         await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -161,8 +168,9 @@ class SendBenchmark {
                 perSecond[(int) ((time - first) / TimeUnit.SECONDS.toNanos(1))]++;
             }
         }
-        System.out.printf("%nSEND BENCHMARK: throttle 50/s for 60 s: %d sent, average %.2f/s, max %d in any 1 s window%n"
-                + "SEND BENCHMARK: per second %s%n", inMinute, inMinute / 60.0, maxWindow, java.util.Arrays.toString(perSecond));
+        System.out.printf("%nSEND BENCHMARK: throttle %d/s for 60 s: %d sent, average %.2f/s (%.1f %%), max %d in any 1 s window%n"
+                + "SEND BENCHMARK: per second %s%n", RATE, inMinute, inMinute / 60.0, 100.0 * inMinute / 60 / RATE, maxWindow,
+                java.util.Arrays.toString(perSecond));
         long[] durations = calls.rawSendDurations();
         System.out.printf("SEND BENCHMARK: SendRawEmail call p50 %.1f ms, p95 %.1f ms (the pacer holds a slot for the call and a second)%n",
                 durations[durations.length / 2] / 1e6, durations[durations.length * 95 / 100] / 1e6);

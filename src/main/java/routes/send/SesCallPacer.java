@@ -3,9 +3,7 @@ package routes.send;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -53,35 +51,25 @@ import software.amazon.awssdk.services.ses.model.SendRawEmailRequest;
  * sending within a second. The reservation belongs to the thread that made it, which then calls SES; one
  * the route did not use (gate, claim or composition said no) is given back. While the Camel context
  * stops, nobody waits: the gate after the reservation gives the recipient back to its queue.
- *
- * <p>A slot whose second ends within {@link #LEAD} is handed out already, with the time its second ends: the
- * recipient claims its row and composes its mail meanwhile, and only the call itself waits for that time. So a
- * slot is held for one second plus the call, not plus the claim and the composition too (at 50/s on an idle
- * 2-core machine those cost 2–3 % of the rate), and a claimed row waits at most {@code LEAD} before its call.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class SesCallPacer implements ExecutionInterceptor {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    /** How far ahead of its release a slot is handed out: longer than a claim and a composition take. */
-    static final long LEAD = TimeUnit.MILLISECONDS.toNanos(50);
     private static final ExecutionAttribute<Boolean> HOLDS_SLOT = new ExecutionAttribute<>("mailroutes.SesCallPacer.slot");
     private static final ExecutionAttribute<SendLane> LANE = new ExecutionAttribute<>("mailroutes.SesCallPacer.lane");
     private static final BooleanSupplier NEVER = () -> false;
 
     private final ObjectProvider<SendRate> rate;
-    /** The slot this thread reserved for its next SES send; empty when it holds none. */
-    private final ThreadLocal<Slot> reserved = new ThreadLocal<>();
-    /** When the calls that ended in the last second ended, oldest first; a slot given back unused goes back in. */
-    private final PriorityQueue<Long> ends = new PriorityQueue<>();
+    /** The lane of the slot this thread reserved for its next SES send; empty when it holds none. */
+    private final ThreadLocal<SendLane> reserved = new ThreadLocal<>();
+    /** When calls that ended in the last second ended, oldest first (ends are recorded in time order). */
+    private final Deque<Long> ends = new ArrayDeque<>();
     private int inFlight;
     /** Who waits for a slot, per lane, in arrival order: a lane's slots go out first come, first served. */
     private final Deque<Object> campaignTurns = new ArrayDeque<>();
     private final Deque<Object> transactionalTurns = new ArrayDeque<>();
-
-    /** A slot of a lane, usable from {@code notBefore} ({@link System#nanoTime()}). */
-    private record Slot(SendLane lane, long notBefore) {}
 
     /** The rate is looked up lazily: SendRate needs the SES client this interceptor is built into. */
     public SesCallPacer(ObjectProvider<SendRate> rate) {
@@ -96,16 +84,17 @@ public class SesCallPacer implements ExecutionInterceptor {
         if (reserved.get() == null) {
             SendLane lane = SendLane.TRANSACTIONAL.is(exchange) ? SendLane.TRANSACTIONAL : SendLane.CAMPAIGN;
             CamelContext camel = exchange.getContext();
-            awaitSlot(lane, camel::isStopping).ifPresent(reserved::set);
+            if (awaitSlot(lane, camel::isStopping)) {
+                reserved.set(lane);
+            }
         }
     }
 
     /** Route step: the reserved slot was not used; free at once, as no call was made. */
     public void giveBack() {
-        Slot slot = reserved.get();
-        if (slot != null) {
+        if (reserved.get() != null) {
             reserved.remove();
-            unused(slot);
+            unused();
         }
     }
 
@@ -114,17 +103,16 @@ public class SesCallPacer implements ExecutionInterceptor {
         if (isSend(context.request())) {
             // An attempt that failed before its response (connection reset) is retried without afterTransmission.
             release(attributes);
-            Slot slot = reserved.get();
-            if (slot != null) {
+            SendLane lane = reserved.get();
+            if (lane != null) {
                 reserved.remove();
-                attributes.putAttribute(LANE, slot.lane());
+                attributes.putAttribute(LANE, lane);
             } else {
                 // The SDK's retry of an attempt keeps the lane of the slot the route reserved for the first.
-                SendLane lane = Optional.ofNullable(attributes.getAttribute(LANE)).orElse(SendLane.CAMPAIGN);
-                slot = awaitSlot(lane, NEVER).orElseThrow();
+                lane = Optional.ofNullable(attributes.getAttribute(LANE)).orElse(SendLane.CAMPAIGN);
+                awaitSlot(lane, NEVER);
             }
             attributes.putAttribute(HOLDS_SLOT, true);
-            awaitSecondEnd(slot);
         }
     }
 
@@ -149,30 +137,19 @@ public class SesCallPacer implements ExecutionInterceptor {
         }
     }
 
-    /** A slot handed out ahead of its release still holds its second until then. */
-    private synchronized void unused(Slot slot) {
+    private synchronized void unused() {
         inFlight--;
-        if (slot.notBefore() > System.nanoTime()) {
-            ends.add(slot.notBefore() - SECOND);
-        }
         notifyAll();
-    }
-
-    private static void awaitSecondEnd(Slot slot) {
-        long remaining;
-        while ((remaining = slot.notBefore() - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(remaining);
-        }
     }
 
     private synchronized void ended() {
         inFlight--;
-        ends.add(System.nanoTime());
+        ends.addLast(System.nanoTime());
         notifyAll();
     }
 
-    /** A slot taken; empty, holding none, when {@code stopping} said so first. */
-    private synchronized Optional<Slot> awaitSlot(SendLane lane, BooleanSupplier stopping) {
+    /** True with a slot taken; false, holding none, when {@code stopping} said so first. */
+    private synchronized boolean awaitSlot(SendLane lane, BooleanSupplier stopping) {
         boolean transactional = lane == SendLane.TRANSACTIONAL;
         Deque<Object> turns = transactional ? transactionalTurns : campaignTurns;
         Object turn = new Object();
@@ -180,22 +157,18 @@ public class SesCallPacer implements ExecutionInterceptor {
         try {
             while (!stopping.getAsBoolean()) {
                 long now = System.nanoTime();
-                while (!ends.isEmpty() && now - ends.peek() >= SECOND) {
-                    ends.poll();
+                while (!ends.isEmpty() && now - ends.peekFirst() >= SECOND) {
+                    ends.pollFirst();
                 }
-                int held = inFlight + ends.size();
-                int cap = rate.getObject().perSecondCap();
-                boolean free = held < cap;
-                // Taking the oldest ended slot early keeps the count; not when a lowered cap is still exceeded.
-                boolean soon = held == cap && !ends.isEmpty() && ends.peek() + SECOND - now <= LEAD;
+                boolean free = inFlight + ends.size() < rate.getObject().perSecondCap();
                 boolean next = turns.peekFirst() == turn && (transactional || transactionalTurns.isEmpty());
-                if ((free || soon) && next) {
+                if (free && next) {
                     inFlight++;
-                    return Optional.of(new Slot(lane, soon ? ends.poll() + SECOND : now));
+                    return true;
                 }
-                // Every slot held: the next end frees one no sooner than a second later, less the lead. A free
-                // slot someone ahead is about to take: woken when they have.
-                long waitNanos = free || soon || ends.isEmpty() ? SECOND : ends.peek() + SECOND - LEAD - now;
+                // Every slot held: the next end frees one no sooner than a second later. A free slot someone
+                // ahead is about to take: woken when they have.
+                long waitNanos = free || ends.isEmpty() ? SECOND : ends.peekFirst() + SECOND - now;
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, waitNanos));
                 } catch (InterruptedException e) {
@@ -203,7 +176,7 @@ public class SesCallPacer implements ExecutionInterceptor {
                     throw AbortedException.builder().message("interrupted while waiting for an SES send slot").build();
                 }
             }
-            return Optional.empty();
+            return false;
         } finally {
             turns.remove(turn);
             notifyAll();

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -18,20 +17,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import routes.ApplicationYaml;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.InterceptorContext;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.services.ses.model.SendRawEmailRequest;
 
 /**
  * The pacer's order: a free slot goes to a waiting transactional recipient before any campaign recipient, and
- * within a lane to the one that waited longest; and its clock: a slot handed out ahead of its release is not
- * used before its second has passed.
+ * within a lane to the one that waited longest.
  */
 class SesCallPacerTest {
-
-    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final SendRate rate = new SendRate(ApplicationYaml.binder(Map.of())
             .bindOrCreate("mailroutes.send", SendProperties.class), null, Clock.systemUTC(), null);
@@ -85,35 +76,6 @@ class SesCallPacerTest {
 
         second.submit(pacer::giveBack).get();
         await().atMost(Duration.ofSeconds(2)).until(later::isDone);
-    }
-
-    @Test
-    void aSlotHandedOutAheadOfItsReleaseDoesNotCallSesBeforeTheSecondAfterTheLastCallEnded() throws Exception {
-        rate.setMaxRate(1);
-        first.submit(() -> pacer.reserve(exchange(SendLane.CAMPAIGN))).get();
-        long ended = first.submit(() -> {
-            ExecutionAttributes call = new ExecutionAttributes();
-            pacer.beforeTransmission(sendRawEmail(), call);
-            pacer.afterTransmission(sendRawEmail(), call);
-            return System.nanoTime();
-        }).get();
-
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(2))
-                .until(() -> System.nanoTime() >= ended + SECOND - SesCallPacer.LEAD / 2);
-        long transmitted = second.submit(() -> {
-            pacer.reserve(exchange(SendLane.CAMPAIGN));
-            pacer.beforeTransmission(sendRawEmail(), new ExecutionAttributes());
-            return System.nanoTime();
-        }).get();
-
-        assertThat(transmitted - ended).as("nanoseconds from the first call's end to the second's transmission")
-                .isGreaterThanOrEqualTo(SECOND);
-    }
-
-    private static InterceptorContext sendRawEmail() {
-        return InterceptorContext.builder().request(SendRawEmailRequest.builder().build())
-                .httpRequest(SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).protocol("http").host("localhost").build())
-                .build();
     }
 
     private Exchange exchange(SendLane lane) {

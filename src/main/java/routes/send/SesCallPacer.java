@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -70,6 +71,9 @@ public class SesCallPacer implements ExecutionInterceptor {
     /** Who waits for a slot, per lane, in arrival order: a lane's slots go out first come, first served. */
     private final Deque<Object> campaignTurns = new ArrayDeque<>();
     private final Deque<Object> transactionalTurns = new ArrayDeque<>();
+    /** Per lane (by ordinal), for the meters: slots handed out, and how long they were waited for in all. */
+    private final LongAdder[] slotsGiven = {new LongAdder(), new LongAdder()};
+    private final LongAdder[] nanosWaited = {new LongAdder(), new LongAdder()};
 
     /** The rate is looked up lazily: SendRate needs the SES client this interceptor is built into. */
     public SesCallPacer(ObjectProvider<SendRate> rate) {
@@ -148,12 +152,28 @@ public class SesCallPacer implements ExecutionInterceptor {
         notifyAll();
     }
 
+    /** Recipients of {@code lane} waiting for a slot now. */
+    public synchronized int waiting(SendLane lane) {
+        return (lane == SendLane.TRANSACTIONAL ? transactionalTurns : campaignTurns).size();
+    }
+
+    /** Slots handed out to {@code lane} so far. */
+    public long slotsGiven(SendLane lane) {
+        return slotsGiven[lane.ordinal()].sum();
+    }
+
+    /** Seconds the recipients of {@code lane} waited for their slots so far, all together. */
+    public double secondsWaited(SendLane lane) {
+        return nanosWaited[lane.ordinal()].sum() / 1e9;
+    }
+
     /** True with a slot taken; false, holding none, when {@code stopping} said so first. */
     private synchronized boolean awaitSlot(SendLane lane, BooleanSupplier stopping) {
         boolean transactional = lane == SendLane.TRANSACTIONAL;
         Deque<Object> turns = transactional ? transactionalTurns : campaignTurns;
         Object turn = new Object();
         turns.addLast(turn);
+        long arrived = System.nanoTime();
         try {
             while (!stopping.getAsBoolean()) {
                 long now = System.nanoTime();
@@ -164,6 +184,8 @@ public class SesCallPacer implements ExecutionInterceptor {
                 boolean next = turns.peekFirst() == turn && (transactional || transactionalTurns.isEmpty());
                 if (free && next) {
                     inFlight++;
+                    slotsGiven[lane.ordinal()].increment();
+                    nanosWaited[lane.ordinal()].add(now - arrived);
                     return true;
                 }
                 // Every slot held: the next end frees one no sooner than a second later. A free slot someone

@@ -3,12 +3,15 @@ package routes.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -76,6 +79,30 @@ class SesCallPacerTest {
 
         second.submit(pacer::giveBack).get();
         await().atMost(Duration.ofSeconds(2)).until(later::isDone);
+    }
+
+    @Test
+    void theMetersShowCampaignRecipientsWaitingAndForHowLongWhileTheTransactionalLaneHoldsTheSlots() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new SendRateMeters(rate, pacer).bindTo(registry);
+        rate.setMaxRate(1);
+        transactional.submit(() -> pacer.reserve(exchange(SendLane.TRANSACTIONAL))).get();
+
+        Future<?> campaignSlot = campaign.submit(() -> pacer.reserve(exchange(SendLane.CAMPAIGN)));
+        await().atMost(Duration.ofSeconds(2)).until(() -> waiting(registry, "campaign") == 1);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !campaignSlot.isDone());
+        transactional.submit(pacer::giveBack).get();
+        await().atMost(Duration.ofSeconds(2)).until(campaignSlot::isDone);
+
+        FunctionTimer campaignWait = registry.get("mailroutes.send.pacer.wait").tag("lane", "campaign").functionTimer();
+        assertThat(campaignWait.count()).isEqualTo(1);
+        assertThat(campaignWait.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(300);
+        assertThat(registry.get("mailroutes.send.pacer.wait").tag("lane", "transactional").functionTimer().count()).isEqualTo(1);
+        assertThat(waiting(registry, "campaign")).isZero();
+    }
+
+    private static double waiting(SimpleMeterRegistry registry, String lane) {
+        return registry.get("mailroutes.send.pacer.waiting").tag("lane", lane).gauge().value();
     }
 
     private Exchange exchange(SendLane lane) {

@@ -97,9 +97,7 @@ class FeedbackBenchmark {
 
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicLong done = new AtomicLong();
-        EventNotifierSupport notifier = receiveToDone(latencies, done);
-        camel.getManagementStrategy().addEventNotifier(notifier);
-        notifier.start();
+        EventNotifierSupport notifier = watchReceiveToDone(latencies, done);
         calls.reset();
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Duration awsCpuBefore = LocalAwsProcess.cpu();
@@ -159,9 +157,7 @@ class FeedbackBenchmark {
         String topic = fixtures.sesEventsTopic();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicLong done = new AtomicLong();
-        EventNotifierSupport notifier = receiveToDone(latencies, done);
-        camel.getManagementStrategy().addEventNotifier(notifier);
-        notifier.start();
+        EventNotifierSupport notifier = watchReceiveToDone(latencies, done);
         calls.reset();
         long cpuBefore = consumerCpuNanos();
         int total = rate * seconds;
@@ -210,9 +206,9 @@ class FeedbackBenchmark {
         return bodies;
     }
 
-    /** Receive (the consumer created the exchange) → done of every ses-events exchange. */
-    private static EventNotifierSupport receiveToDone(List<Long> latencies, AtomicLong done) {
-        return new EventNotifierSupport() {
+    /** Receive (the consumer created the exchange) → done of every ses-events exchange, from now on. */
+    private EventNotifierSupport watchReceiveToDone(List<Long> latencies, AtomicLong done) {
+        EventNotifierSupport notifier = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
@@ -228,6 +224,9 @@ class FeedbackBenchmark {
                 return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
             }
         };
+        camel.getManagementStrategy().addEventNotifier(notifier);
+        notifier.start();
+        return notifier;
     }
 
     private List<Sent> ledgerRows(String campaignId, int messages) {

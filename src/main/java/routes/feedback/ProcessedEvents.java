@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Header;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -25,21 +24,22 @@ import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 
 /**
- * Acknowledges the ses-events messages of one poll together: their analytics lines go to the analytics spool in
- * SendMessageBatch calls, then the messages leave the queue in one DeleteMessageBatch, instead of a SendMessage
- * and a DeleteMessage per event (the consumer runs with {@code deleteAfterRead=false}). Only a message whose
- * exchange completed takes part; a failed one, and its lines, stay out, so it comes back for its redelivery and,
- * in the end, the queue's redrive policy, as before. A message whose lines could not all be spooled is not
- * deleted either: it comes back and runs again, lines included.
+ * Acknowledges completed ses-events messages together, whichever consumer ran them: their analytics lines go to
+ * the analytics spool in SendMessageBatch calls, then the messages leave the queue in DeleteMessageBatch calls,
+ * instead of a SendMessage and a DeleteMessage per event (the consumer runs with {@code deleteAfterRead=false}).
+ * Completed messages wait until ten have completed or route {@code feedback-acknowledge} calls {@link #flush}
+ * (every {@code mailroutes.feedback.acknowledge-interval}); at shutdown {@link #flush} runs once more. Only a
+ * message whose exchange completed takes part; a failed one, and its lines, stay out, so it comes back for its
+ * redelivery and, in the end, the queue's redrive policy. A message whose lines could not all be spooled is not
+ * deleted either: it comes back and runs again, lines included. An entry SQS refuses is tried once more on its own.
  *
- * <p>A consumer thread works through its poll's messages one after the other, and the last of them carries
- * {@code CamelBatchComplete}: when that one ends (done or failed) the thread's completed messages are
- * acknowledged; at shutdown, a poll cut short is acknowledged by {@link #acknowledgeAll}. An entry SQS refuses is
- * tried once more on its own. A completed message whose acknowledgement is lost all the same, or whose replica
- * dies before the poll's last message ends, comes back after its visibility timeout and runs again, as after a
+ * <p>Gathering across consumers, not per poll: at a steady rate below capacity 32 long-polling consumers each get
+ * about one event per receive, so a per-poll acknowledgement was one SendMessageBatch and one DeleteMessageBatch
+ * per event (FeedbackBenchmark#steadyRate). A completed message whose acknowledgement is lost all the same, or
+ * whose replica dies before it is flushed, comes back after its visibility timeout and runs again, as after a
  * failed DeleteMessage before: the event log lets the same SQS message re-run, the ledger is rank-guarded and
  * suppression and the retry are conditional, so what can repeat is a counter increment, a status event with the
- * same id and an analytics line (docs/feedback.md, "Acknowledging a poll together").
+ * same id and an analytics line (docs/feedback.md, "Acknowledging completed events together").
  */
 @Component
 public class ProcessedEvents {
@@ -53,8 +53,8 @@ public class ProcessedEvents {
     private final String queueName;
     /** Per message in work (its receipt handle): the analytics lines of its recipient events so far. */
     private final Map<String, List<String>> linesInWork = new ConcurrentHashMap<>();
-    /** Per consumer thread: the completed messages of its current poll. */
-    private final Map<Thread, List<Completed>> completed = new ConcurrentHashMap<>();
+    /** Completed messages not acknowledged yet, in completion order. */
+    private final List<Completed> completed = new ArrayList<>();
 
     private record Completed(String receiptHandle, List<String> lines) {}
 
@@ -65,44 +65,55 @@ public class ProcessedEvents {
         this.queueName = aws.queues().sesEvents();
     }
 
-    /** Acknowledges this exchange's message with its poll once the exchange completed. */
+    /** Acknowledges this exchange's message with others once the exchange completed. */
     public void acknowledgeWhenDone(Exchange exchange) {
         String receiptHandle = exchange.getMessage().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
-        boolean lastOfPoll = exchange.getProperty(ExchangePropertyKey.BATCH_COMPLETE, true, Boolean.class);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onComplete(Exchange done) {
                 List<String> lines = linesInWork.remove(receiptHandle);
-                completed.computeIfAbsent(Thread.currentThread(), thread -> new ArrayList<>())
-                        .add(new Completed(receiptHandle, lines == null ? List.of() : lines));
-                if (lastOfPoll) {
-                    acknowledge(completed.remove(Thread.currentThread()));
+                List<Completed> ten = null;
+                synchronized (completed) {
+                    completed.add(new Completed(receiptHandle, lines == null ? List.of() : lines));
+                    if (completed.size() >= SQS_BATCH) {
+                        ten = take();
+                    }
+                }
+                if (ten != null) {
+                    acknowledge(ten);
                 }
             }
 
             @Override
             public void onFailure(Exchange failed) {
                 linesInWork.remove(receiptHandle);
-                if (lastOfPoll) {
-                    acknowledge(completed.remove(Thread.currentThread()));
-                }
             }
         });
     }
 
-    /** Keeps an analytics line of the message in work until its poll is acknowledged. */
+    /** Keeps an analytics line of the message in work until the message is acknowledged. */
     public void analyticsLine(@Body String line, @Header(Sqs2Constants.RECEIPT_HANDLE) String receiptHandle) {
         linesInWork.computeIfAbsent(receiptHandle, handle -> Collections.synchronizedList(new ArrayList<>())).add(line);
     }
 
-    /** At shutdown a poll may end before its last message ran: its completed messages are acknowledged here. */
+    /** Acknowledges the completed messages that wait; at shutdown too, after the consumers stopped. */
     @PreDestroy
-    void acknowledgeAll() {
-        completed.keySet().forEach(thread -> acknowledge(completed.remove(thread)));
+    public void flush() {
+        List<Completed> waiting;
+        synchronized (completed) {
+            waiting = take();
+        }
+        acknowledge(waiting);
+    }
+
+    private List<Completed> take() {
+        List<Completed> taken = new ArrayList<>(completed);
+        completed.clear();
+        return taken;
     }
 
     private void acknowledge(List<Completed> messages) {
-        if (messages == null || messages.isEmpty()) {
+        if (messages.isEmpty()) {
             return;
         }
         List<String> lines = new ArrayList<>();

@@ -570,6 +570,35 @@ class FeedbackTest {
     }
 
     @Test
+    void eventsCompletedInReceivesOfTheirOwnLeaveTheQueueTogether() throws Exception {
+        String campaignId = FeedbackFixtures.campaign("together");
+        List<Sent> sents = IntStream.range(0, 5)
+                .mapToObj(i -> fixtures.ledgerRow(campaignId, FeedbackFixtures.address("together" + i))).toList();
+        String sesEvents = aws.queues().sesEvents();
+        long batchDeletesBefore = calls.sqsCalls("DeleteMessageBatch", sesEvents);
+        long deletesBefore = calls.sqsCalls("DeleteMessage", sesEvents);
+
+        camel.getRouteController().stopRoute("feedback-acknowledge");
+        try {
+            for (Sent sent : sents) {
+                // One at a time: each event is alone in the receive that brings it.
+                fixtures.publish("delivery", sent, Instant.now());
+                awaitStatus(sent, MessageStatus.DELIVERED);
+            }
+        } finally {
+            camel.getRouteController().startRoute("feedback-acknowledge");
+        }
+        String url = queue(sesEvents);
+        await().atMost(WAIT).until(() -> sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes().values().stream().allMatch("0"::equals));
+
+        assertThat(calls.sqsCalls("DeleteMessageBatch", sesEvents) - batchDeletesBefore)
+                .as("DeleteMessageBatch calls for five events that completed in five receives").isLessThanOrEqualTo(2);
+        assertThat(calls.sqsCalls("DeleteMessage", sesEvents)).isEqualTo(deletesBefore);
+    }
+
+    @Test
     void theReputationGuardPausesACampaignWhoseBounceRateCrossesFivePercent() {
         String campaignId = FeedbackFixtures.campaign("reputation");
         fixtures.campaignRow(campaignId, CampaignStatus.SENDING, Instant.now());

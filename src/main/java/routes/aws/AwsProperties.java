@@ -30,6 +30,7 @@ public record AwsProperties(
         @Min(1) int maxReceiveCount,
         @Min(1) int maxConnections,
         @NotNull Duration retention,
+        @NotNull Duration acknowledgeInterval,
         boolean provision,
         @NotNull Duration healthTimeout) {
 

@@ -41,7 +41,6 @@ public record FeedbackProperties(
         @NotBlank String signingCertUrlPattern,
         @NotNull Duration signingCertFetchTimeout,
         @NotNull Duration correlationMemory,
-        @NotNull Duration acknowledgeInterval,
         @NotNull Duration counterFlushInterval,
         @Min(1) int analyticsBatchSize,
         @NotNull Duration analyticsInterval,

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.CamelContext;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,18 +24,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import routes.MailroutesTest;
-import routes.ops.Scrape;
 import routes.api.ApiRequests;
 import routes.aws.AwsProperties;
 import routes.intake.CampaignBucket;
+import routes.localaws.AwsCallCounter;
 import routes.localaws.LocalAwsEnvironment;
-import routes.store.Campaigns;
 import routes.model.StatusEvent;
+import routes.ops.Scrape;
+import routes.store.Campaigns;
 import routes.webhooks.WebhookProperties.Subscriber;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -55,6 +57,8 @@ class WebhooksTest {
     @Autowired Campaigns campaigns;
     @Autowired AwsProperties aws;
     @Autowired ObjectMapper json;
+    @Autowired CamelContext camel;
+    @Autowired AwsCallCounter calls;
 
     @AfterAll
     static void stopPeer() {
@@ -274,6 +278,30 @@ class WebhooksTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deadLetters(subscriberId))
                 .singleElement().satisfies(m -> assertThat(m.messageAttributes().get("lastStatus").stringValue()).isEqualTo("410")));
         assertThat(PEER.received(path)).hasSize(1);
+    }
+
+    @Test
+    void statusEventsFannedOutInReceivesOfTheirOwnLeaveTheQueueTogetherNotADeleteEach() throws Exception {
+        String campaign = unique("together");
+        subscribe(campaign, PEER.script("/" + campaign, 200), List.of("s"));
+        String notifications = aws.queues().notifications();
+        long deletesBefore = calls.sqsCalls("DeleteMessage", notifications);
+        long batchDeletesBefore = calls.sqsCalls("DeleteMessageBatch", notifications);
+
+        camel.getRouteController().stopRoute("webhooks-acknowledge");
+        try {
+            for (int i = 1; i <= 3; i++) {
+                // One at a time: each status event is alone in the receive that brings it.
+                publish(event(campaign, "message.delivered"));
+                int delivered = i;
+                await().atMost(Duration.ofSeconds(20)).until(() -> PEER.received("/" + campaign).size() == delivered);
+            }
+        } finally {
+            camel.getRouteController().startRoute("webhooks-acknowledge");
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> calls.sqsCalls("DeleteMessageBatch", notifications) > batchDeletesBefore);
+        assertThat(calls.sqsCalls("DeleteMessage", notifications)).isEqualTo(deletesBefore);
     }
 
     private void dropCampaign(String campaign, String callbackUrl) {

@@ -33,7 +33,7 @@ public class EventCorrelator {
 
     private final Ledger ledger;
     private final long memoryNanos;
-    private final Map<String, Remembered> rows = LRUCacheFactory.newLRUCache(REMEMBERED_ROWS);
+    private final Map<String, Remembered> readRows = LRUCacheFactory.newLRUCache(REMEMBERED_ROWS);
 
     private record Remembered(Ledger.Entry row, long readAt) {}
 
@@ -64,17 +64,17 @@ public class EventCorrelator {
 
     /** Erased rows name their recipient by a pseudonym from now on. */
     public void forget(Collection<String> messageIds) {
-        messageIds.forEach(rows::remove);
+        messageIds.forEach(readRows::remove);
     }
 
     private Optional<Ledger.Entry> tagged(String messageId) {
         long now = System.nanoTime();
-        Remembered remembered = rows.get(messageId);
+        Remembered remembered = readRows.get(messageId);
         if (remembered != null && now - remembered.readAt() < memoryNanos) {
             return Optional.of(remembered.row());
         }
         Optional<Ledger.Entry> row = ledger.find(messageId);
-        row.ifPresent(found -> rows.put(messageId, new Remembered(found, now)));
+        row.ifPresent(found -> readRows.put(messageId, new Remembered(found, now)));
         return row;
     }
 

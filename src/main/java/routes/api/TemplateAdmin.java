@@ -68,8 +68,8 @@ public class TemplateAdmin {
                 throw ApiProblem.invalid(field, "required", "Missing required field: " + field + " (or give uploadKey alone)");
             }
         }
-        boolean replaces = versions.stored(name);
-        int version = replaces ? info(store.texts(name).orElseThrow()).path("version").asInt(0) + 1 : 1;
+        Optional<Map<String, String>> replaced = versions.current(name);
+        int version = replaced.map(current -> info(current).path("version").asInt(0) + 1).orElse(1);
         ObjectNode info = json.createObjectNode();
         List.of("description", "requiredVariables", "sender", "sampleData").forEach(field -> {
             if (request.hasNonNull(field)) {
@@ -82,9 +82,9 @@ public class TemplateAdmin {
         files.put(TemplateStore.INFO, json.writerWithDefaultPrettyPrinter().writeValueAsString(info));
         FIELDS.forEach((file, field) -> files.put(file, request.get(field).asText()));
         render(name, files, sampleData(info));
-        versions.save(name, files);
+        versions.save(name, files, replaced);
         store.forget(name);
-        return ApiReply.json(replaces ? 200 : 201, view(name, files, "stored"));
+        return ApiReply.json(replaced.isPresent() ? 200 : 201, view(name, files, "stored"));
     }
 
     /** {@code GET /templates/{name}?version=current|previous}. */
@@ -93,7 +93,9 @@ public class TemplateAdmin {
             return ApiReply.json(200, view(name, versions.previous(name)
                     .orElseThrow(() -> ApiProblem.notFound("Template " + name + " has no previous version")), "previous"));
         }
-        return ApiReply.json(200, view(name, current(name), versions.stored(name) ? "stored" : "bundled"));
+        Optional<Map<String, String>> stored = versions.current(name);
+        return ApiReply.json(200, view(name, stored.or(() -> store.texts(name))
+                .orElseThrow(() -> ApiProblem.notFound("No template " + name)), stored.isPresent() ? "stored" : "bundled"));
     }
 
     /** {@code GET /templates}: the stored templates (not the ones bundled with the application), by name. */
@@ -101,7 +103,7 @@ public class TemplateAdmin {
         int size = ApiInput.limit(limit, api.maxPageSize());
         Page<String> page = ApiInput.paged(cursor, () -> versions.names(size, cursor));
         List<Map<String, Object>> items = page.items().stream().map(name -> {
-            JsonNode info = info(store.texts(name).orElse(Map.of(TemplateStore.INFO, "{}")));
+            JsonNode info = info(versions.info(name).orElse("{}"));
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("name", name);
             item.put("description", info.path("description").asText(null));
@@ -127,11 +129,10 @@ public class TemplateAdmin {
     /** {@code POST /templates/{name}/rollback}: the previous version becomes the template again. */
     public ApiReply rollback(@Header("name") String name) {
         current(name);
-        if (!versions.rollback(name)) {
-            throw ApiProblem.conflict("Template " + name + " has no previous version to roll back to");
-        }
+        Map<String, String> restored = versions.rollback(name).orElseThrow(() ->
+                ApiProblem.conflict("Template " + name + " has no previous version to roll back to"));
         store.forget(name);
-        return ApiReply.json(200, view(name, current(name), "stored"));
+        return ApiReply.json(200, view(name, restored, "stored"));
     }
 
     /** {@code POST /templates/{name}/preview}: the mail for the given variables (none or empty: the sample data), as a send renders it. */
@@ -211,8 +212,12 @@ public class TemplateAdmin {
     }
 
     private JsonNode info(Map<String, String> files) {
+        return info(files.get(TemplateStore.INFO));
+    }
+
+    private JsonNode info(String templateJson) {
         try {
-            return json.readTree(files.get(TemplateStore.INFO));
+            return json.readTree(templateJson);
         } catch (IOException e) {
             throw ApiProblem.unprocessable("body", "json", "template.json is not valid JSON: " + e.getMessage(), null);
         }

@@ -1,6 +1,5 @@
 package routes.api;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import routes.store.Page;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Templates saved through the API, in the one place every template lives: {@code templates/<name>/} in S3 (the
@@ -27,42 +25,49 @@ public class TemplateVersions {
 
     private final S3Client s3;
     private final CampaignObjects objects;
+    private final TemplateStore store;
     private final String bucket;
 
-    public TemplateVersions(S3Client s3, CampaignObjects objects, AwsProperties aws) {
+    public TemplateVersions(S3Client s3, CampaignObjects objects, TemplateStore store, AwsProperties aws) {
         this.s3 = s3;
         this.objects = objects;
+        this.store = store;
         this.bucket = aws.bucket();
     }
 
-    /** Whether the template is saved in S3 (not only bundled with the application). */
-    public boolean stored(String name) {
-        return read(folder(name) + TemplateStore.INFO).isPresent();
+    /** The template's files as saved in S3 (not a template only bundled with the application). */
+    public Optional<Map<String, String>> current(String name) {
+        return store.inS3(folder(name));
     }
 
     /** The previous version's files, if a save or rollback left one. */
     public Optional<Map<String, String>> previous(String name) {
-        return files(folder(name) + PREVIOUS);
+        return store.inS3(folder(name) + PREVIOUS);
     }
 
-    /** Writes {@code files} as the template, keeping what was there as the previous version. */
-    public void save(String name, Map<String, String> files) {
+    /** The saved template's template.json alone. */
+    public Optional<String> info(String name) {
+        return store.storedText(folder(name) + TemplateStore.INFO);
+    }
+
+    /** Writes {@code files} as the template; {@code replaced}, what was there, becomes the previous version. */
+    public void save(String name, Map<String, String> files, Optional<Map<String, String>> replaced) {
         String folder = folder(name);
-        files(folder).ifPresent(current -> write(folder + PREVIOUS, current));
+        replaced.ifPresent(current -> write(folder + PREVIOUS, current));
         write(folder, files);
     }
 
-    /** The previous version becomes the template and the template the previous one; false without a previous. */
-    public boolean rollback(String name) {
+    /** The previous version becomes the template and the template the previous one; the restored files, or empty without a previous. */
+    public Optional<Map<String, String>> rollback(String name) {
         String folder = folder(name);
-        Optional<Map<String, String>> previous = files(folder + PREVIOUS);
-        Optional<Map<String, String>> current = files(folder);
+        Optional<Map<String, String>> previous = previous(name);
+        Optional<Map<String, String>> current = current(name);
         if (previous.isEmpty() || current.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         write(folder + PREVIOUS, current.get());
         write(folder, previous.get());
-        return true;
+        return previous;
     }
 
     /** Deletes the template and its previous version; false when none was stored. */
@@ -84,17 +89,6 @@ public class TemplateVersions {
         return new Page<>(names, Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null);
     }
 
-    private Optional<Map<String, String>> files(String folder) {
-        Optional<String> info = read(folder + TemplateStore.INFO);
-        if (info.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put(TemplateStore.INFO, info.get());
-        TemplateStore.FILES.stream().skip(1).forEach(file -> read(folder + file).ifPresent(text -> files.put(file, text)));
-        return Optional.of(files);
-    }
-
     /** The Velocity files first and template.json last: a reader starts from template.json. */
     private void write(String folder, Map<String, String> files) {
         TemplateStore.FILES.stream().skip(1).filter(files::containsKey).forEach(file -> put(folder + file, files.get(file)));
@@ -104,14 +98,6 @@ public class TemplateVersions {
     private void put(String key, String text) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(key.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8"),
                 RequestBody.fromString(text));
-    }
-
-    private Optional<String> read(String key) {
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String());
-        } catch (NoSuchKeyException absent) {
-            return Optional.empty();
-        }
     }
 
     private static String folder(String name) {

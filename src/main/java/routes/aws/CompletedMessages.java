@@ -60,9 +60,10 @@ public class CompletedMessages<T> {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onComplete(Exchange done) {
+                Completed<T> message = new Completed<>(receiptHandle, kept.apply(receiptHandle));
                 List<Completed<T>> ten = null;
                 synchronized (completed) {
-                    completed.add(new Completed<>(receiptHandle, kept.apply(receiptHandle)));
+                    completed.add(message);
                     if (completed.size() >= SQS_BATCH) {
                         ten = take();
                     }

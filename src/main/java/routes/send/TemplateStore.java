@@ -98,13 +98,28 @@ public class TemplateStore {
             return Optional.empty();
         }
         String dir = PREFIX + name + "/";
-        Optional<String> inS3 = fromS3(dir + INFO);
-        Function<String, Optional<String>> source = inS3.isPresent()
-                ? file -> fromS3(dir + file) : file -> fromClasspath(dir + file);
-        return inS3.or(() -> source.apply(INFO)).map(info -> {
+        return inS3(dir).or(() -> folder(dir, TemplateStore::fromClasspath));
+    }
+
+    /** The texts of the template files in S3 folder {@code dir} ({@link #FILES} → text); empty without its template.json. */
+    public Optional<Map<String, String>> inS3(String dir) {
+        return folder(dir, this::storedText);
+    }
+
+    /** The text of S3 object {@code key}, if there is one. */
+    public Optional<String> storedText(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String());
+        } catch (NoSuchKeyException absent) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Map<String, String>> folder(String dir, Function<String, Optional<String>> read) {
+        return read.apply(dir + INFO).map(info -> {
             Map<String, String> texts = new LinkedHashMap<>();
             texts.put(INFO, info);
-            FILES.stream().skip(1).forEach(file -> source.apply(file).ifPresent(text -> texts.put(file, text)));
+            FILES.stream().skip(1).forEach(file -> read.apply(dir + file).ifPresent(text -> texts.put(file, text)));
             return texts;
         });
     }
@@ -139,14 +154,6 @@ public class TemplateStore {
         }
         template.initDocument();
         return template;
-    }
-
-    private Optional<String> fromS3(String key) {
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String());
-        } catch (NoSuchKeyException absent) {
-            return Optional.empty();
-        }
     }
 
     private static Optional<String> fromClasspath(String path) {
